@@ -1,0 +1,10 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/tables.ts';
+
+/** Record a domain event in the caller's transaction; it is published only after commit. */
+export async function recordEvent(trx: Kysely<Database>, name: string, payload: unknown): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({ name, payload: JSON.stringify(payload) })
+    .execute();
+}

@@ -1,0 +1,600 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { recordEvent } from '../bus/index.ts';
+import {
+  Channel,
+  type Context,
+  DomainError,
+  invalid,
+  LanguageTag,
+  newId,
+  notFound,
+  SkillName,
+  Text,
+  Tier,
+} from '../core/index.ts';
+import { IdentityInput, resolveCustomer } from '../customers/index.ts';
+import {
+  assertVersion,
+  type Db,
+  type Page,
+  type PageQuery,
+  paginate,
+  reachesSubsidiary,
+  recordAudit,
+  type Row,
+  visibleAgents,
+  visibleConversations,
+  visibleCustomers,
+  visibleSites,
+} from '../store/index.ts';
+import { assertTransition, type ConversationStatus, STATUSES } from './status.ts';
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const Status = z.enum(STATUSES);
+
+export const AttachmentMeta = z
+  .object({
+    filename: Text(255),
+    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as application/pdf'),
+    size: z.number().int().min(0).max(2 ** 40),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  })
+  .strict();
+
+export const MessageInput = z
+  .object({
+    direction: z.enum(['inbound', 'outbound']).default('inbound'),
+    channel: Channel.optional().describe("default: the conversation's channel"),
+    text: z.string().min(1).max(200_000),
+    raw: z.string().max(900_000).optional().describe('the original as received (RFC 5322 mail, webhook JSON…)'),
+    rawMediaType: z.string().max(100).optional(),
+    attachments: z.array(AttachmentMeta).max(50).default([]),
+    language: LanguageTag.optional(),
+    externalId: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe("the channel's id for this message; a second delivery with the same id changes nothing"),
+  })
+  .strict();
+export type MessageInput = z.infer<typeof MessageInput>;
+
+const Timestamp = z.iso.datetime({ offset: true });
+
+export const ConversationCreate = z
+  .object({
+    subsidiaryId: z.uuid(),
+    customerId: z.uuid().optional(),
+    customer: z
+      .object({ identity: IdentityInput, displayName: Text(200).optional(), language: LanguageTag.optional() })
+      .strict()
+      .optional()
+      .describe('find the customer by this identity, or create them'),
+    channel: Channel,
+    subject: Text(500).optional(),
+    language: LanguageTag.optional().describe("default: the message's language, else the customer's"),
+    tier: Tier.default('level1'),
+    requiredSkills: z.array(SkillName).max(20).default([]),
+    priority: Priority.default('normal'),
+    siteId: z.uuid().optional(),
+    firstResponseDueAt: Timestamp.optional(),
+    resolutionDueAt: Timestamp.optional(),
+    message: MessageInput,
+  })
+  .strict()
+  .refine((c) => (c.customerId === undefined) !== (c.customer === undefined), {
+    message: 'give either customerId or customer, not both',
+    path: ['customerId'],
+  });
+export type ConversationCreate = z.infer<typeof ConversationCreate>;
+
+export const ConversationUpdate = z
+  .object({
+    status: Status,
+    assigneeId: z.uuid().nullable(),
+    siteId: z.uuid(),
+    tier: Tier,
+    priority: Priority,
+    requiredSkills: z.array(SkillName).max(20),
+    language: LanguageTag,
+    subject: Text(500).nullable(),
+    firstResponseDueAt: Timestamp.nullable(),
+    resolutionDueAt: Timestamp.nullable(),
+  })
+  .partial()
+  .strict();
+export type ConversationUpdate = z.infer<typeof ConversationUpdate>;
+
+export const Message = z.object({
+  id: z.uuid(),
+  conversationId: z.uuid(),
+  direction: z.enum(['inbound', 'outbound']),
+  channel: z.string(),
+  authorKind: z.enum(['customer', 'agent', 'system']),
+  authorId: z.string().nullable(),
+  text: z.string(),
+  hasRaw: z.boolean(),
+  rawMediaType: z.string().nullable(),
+  attachments: z.array(AttachmentMeta),
+  language: z.string().nullable(),
+  deliveryStatus: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed']),
+  externalId: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Conversation = z.object({
+  id: z.uuid(),
+  subsidiaryId: z.uuid(),
+  customerId: z.uuid(),
+  siteId: z.uuid().nullable(),
+  assigneeId: z.uuid().nullable(),
+  channel: z.string(),
+  channels: z.array(z.string()),
+  subject: z.string().nullable(),
+  language: z.string(),
+  tier: Tier,
+  requiredSkills: z.array(z.string()),
+  priority: Priority,
+  status: Status,
+  firstResponseDueAt: z.iso.datetime().nullable(),
+  resolutionDueAt: z.iso.datetime().nullable(),
+  firstRespondedAt: z.iso.datetime().nullable(),
+  resolvedAt: z.iso.datetime().nullable(),
+  lastMessageAt: z.iso.datetime(),
+  version: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationDetail = Conversation.extend({
+  messages: z.array(Message).describe('the latest messages, oldest first'),
+  moreMessages: z.boolean().describe('older messages exist: page through /messages'),
+});
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+
+export const ConversationFilter = z.object({
+  subsidiaryId: z.uuid().optional(),
+  siteId: z.uuid().optional(),
+  customerId: z.uuid().optional(),
+  assigneeId: z.union([z.uuid(), z.literal('me')]).optional(),
+  status: Status.optional(),
+  channel: Channel.optional(),
+  language: z.string().max(35).optional(),
+  tier: Tier.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('part of the subject'),
+});
+export type ConversationFilter = z.infer<typeof ConversationFilter>;
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export const toConversation = (r: Row<'conversations'>): Conversation => ({
+  id: r.id,
+  subsidiaryId: r.subsidiary_id,
+  customerId: r.customer_id,
+  siteId: r.site_id,
+  assigneeId: r.assignee_id,
+  channel: r.channel,
+  channels: r.channels,
+  subject: r.subject,
+  language: r.language,
+  tier: r.tier,
+  requiredSkills: r.required_skills,
+  priority: r.priority,
+  status: r.status,
+  firstResponseDueAt: iso(r.first_response_due_at),
+  resolutionDueAt: iso(r.resolution_due_at),
+  firstRespondedAt: iso(r.first_responded_at),
+  resolvedAt: iso(r.resolved_at),
+  lastMessageAt: r.last_message_at.toISOString(),
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+type MessageRow = Omit<Row<'messages'>, 'raw'> & { has_raw: boolean };
+
+const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  direction: r.direction,
+  channel: r.channel,
+  authorKind: r.author_kind,
+  authorId: r.author_id,
+  text: r.text,
+  hasRaw: r.has_raw,
+  rawMediaType: r.raw_media_type,
+  attachments: r.attachments,
+  language: r.language,
+  deliveryStatus: r.delivery_status,
+  externalId: r.external_id,
+  createdAt: r.created_at.toISOString(),
+});
+
+const messageColumns = [
+  'id',
+  'conversation_id',
+  'subsidiary_id',
+  'direction',
+  'channel',
+  'author_kind',
+  'author_id',
+  'text',
+  'raw_media_type',
+  'attachments',
+  'language',
+  'delivery_status',
+  'external_id',
+  'created_at',
+] as const;
+
+async function findByExternalId(trx: Db, subsidiaryId: string, channel: string, externalId: string) {
+  return trx
+    .selectFrom('messages')
+    .select(['id', 'conversation_id'])
+    .where('subsidiary_id', '=', subsidiaryId)
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+}
+
+function authorOf(ctx: Context, direction: 'inbound' | 'outbound') {
+  if (direction === 'inbound') return { author_kind: 'customer' as const, author_id: null };
+  if (ctx.actor.agentId) return { author_kind: 'agent' as const, author_id: ctx.actor.agentId };
+  return { author_kind: 'system' as const, author_id: null };
+}
+
+/** The site a new conversation is routed to: site staff keep it at their own site. */
+async function siteFor(trx: Db, ctx: Context, subsidiaryId: string, requested: string | undefined) {
+  const scope = ctx.actor.scope;
+  if (scope.kind === 'site') {
+    if (requested && requested !== scope.siteId) throw invalid('siteId', 'site staff open conversations at their own site');
+    return scope.siteId;
+  }
+  if (!requested) return null;
+  const site = await visibleSites(trx, ctx.actor)
+    .select('id')
+    .where('id', '=', requested)
+    .where(sql<boolean>`${subsidiaryId}::uuid = any(subsidiary_ids)`)
+    .executeTakeFirst();
+  if (!site) throw invalid('siteId', 'is not a site that serves this subsidiary');
+  return site.id;
+}
+
+/**
+ * Open a conversation with its first message: the path every contact takes. A message
+ * with an externalId already stored returns the existing conversation: redelivery is idempotent.
+ */
+export async function createConversation(
+  trx: Db,
+  ctx: Context,
+  input: ConversationCreate,
+): Promise<{ conversation: Conversation; created: boolean }> {
+  if (!(await reachesSubsidiary(trx, ctx.actor, input.subsidiaryId))) {
+    throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
+  }
+  const channel = input.message.channel ?? input.channel;
+  if (input.message.externalId) {
+    const existing = await findByExternalId(trx, input.subsidiaryId, channel, input.message.externalId);
+    if (existing) {
+      const row = await visibleConversations(trx, ctx.actor).selectAll().where('id', '=', existing.conversation_id).executeTakeFirst();
+      if (!row) throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
+      return { conversation: toConversation(row), created: false };
+    }
+  }
+  let customerId: string;
+  if (input.customerId) {
+    const customer = await visibleCustomers(trx, ctx.actor)
+      .select(['customers.id', 'customers.subsidiary_id'])
+      .where('customers.id', '=', input.customerId)
+      .executeTakeFirst();
+    if (!customer || customer.subsidiary_id !== input.subsidiaryId) {
+      throw invalid('customerId', 'is not a customer of this subsidiary that you can see');
+    }
+    customerId = customer.id;
+  } else if (input.customer) {
+    ({ customerId } = await resolveCustomer(trx, ctx, input.subsidiaryId, input.customer));
+  } else {
+    throw invalid('customerId', 'give either customerId or customer');
+  }
+  const siteId = await siteFor(trx, ctx, input.subsidiaryId, input.siteId);
+  const customerLanguage = await trx.selectFrom('customers').select('language').where('id', '=', customerId).executeTakeFirstOrThrow();
+  const language = input.language ?? input.message.language ?? customerLanguage.language;
+  const outbound = input.message.direction === 'outbound';
+  const id = newId();
+  const row = await trx
+    .insertInto('conversations')
+    .values({
+      id,
+      subsidiary_id: input.subsidiaryId,
+      customer_id: customerId,
+      site_id: siteId,
+      assignee_id: null,
+      channel: input.channel,
+      channels: [...new Set([input.channel, channel])],
+      subject: input.subject ?? null,
+      language,
+      tier: input.tier,
+      required_skills: input.requiredSkills,
+      priority: input.priority,
+      status: 'open',
+      first_response_due_at: input.firstResponseDueAt ?? null,
+      resolution_due_at: input.resolutionDueAt ?? null,
+      first_responded_at: outbound ? ctx.now : null,
+      last_message_at: ctx.now,
+      created_at: ctx.now,
+      updated_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const messageId = await insertMessage(trx, ctx, row, channel, input.message);
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'create',
+    entity: 'conversation',
+    entityId: id,
+    subsidiaryId: input.subsidiaryId,
+    siteId,
+    changes: { channel: input.channel, customerId, language, tier: input.tier, priority: input.priority, messageId },
+  });
+  await recordEvent(trx, 'conversation.created', { conversationId: id, subsidiaryId: input.subsidiaryId });
+  return { conversation: toConversation(row), created: true };
+}
+
+async function insertMessage(
+  trx: Db,
+  ctx: Context,
+  conversation: Row<'conversations'>,
+  channel: string,
+  input: MessageInput,
+): Promise<string> {
+  const id = newId();
+  await trx
+    .insertInto('messages')
+    .values({
+      id,
+      conversation_id: conversation.id,
+      subsidiary_id: conversation.subsidiary_id,
+      direction: input.direction,
+      channel,
+      ...authorOf(ctx, input.direction),
+      text: input.text,
+      raw: input.raw ?? null,
+      raw_media_type: input.raw ? (input.rawMediaType ?? 'text/plain') : null,
+      attachments: JSON.stringify(input.attachments),
+      language: input.language ?? null,
+      delivery_status: input.direction === 'inbound' ? 'received' : 'queued',
+      external_id: input.externalId ?? null,
+      created_at: ctx.now,
+    })
+    .execute();
+  await recordEvent(trx, input.direction === 'inbound' ? 'message.received' : 'message.queued', {
+    messageId: id,
+    conversationId: conversation.id,
+    subsidiaryId: conversation.subsidiary_id,
+  });
+  return id;
+}
+
+async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conversations'>> {
+  const row = await visibleConversations(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!row) throw notFound('conversation', id);
+  return row;
+}
+
+/** Add a message to a conversation; the customer writing again reopens a resolved one. */
+export async function addMessage(
+  trx: Db,
+  ctx: Context,
+  conversationId: string,
+  input: MessageInput,
+): Promise<{ message: Message; created: boolean }> {
+  const conversation = await lockVisible(trx, ctx, conversationId);
+  const channel = input.channel ?? conversation.channel;
+  if (input.externalId) {
+    const existing = await findByExternalId(trx, conversation.subsidiary_id, channel, input.externalId);
+    if (existing) {
+      if (existing.conversation_id !== conversationId) {
+        throw new DomainError('conflict', 'externalId: this message was already delivered to another conversation');
+      }
+      return { message: await getMessage(trx, ctx, conversationId, existing.id), created: false };
+    }
+  }
+  if (conversation.status === 'closed') {
+    throw new DomainError('illegal_transition', 'a closed conversation takes no more messages; open a new one', [
+      { path: 'status', message: 'is closed' },
+    ]);
+  }
+  const messageId = await insertMessage(trx, ctx, conversation, channel, input);
+  const reopen = input.direction === 'inbound' && conversation.status === 'resolved';
+  await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_message_at: ctx.now,
+      channels: conversation.channels.includes(channel) ? conversation.channels : [...conversation.channels, channel],
+      first_responded_at:
+        input.direction === 'outbound' && conversation.first_responded_at === null ? ctx.now : conversation.first_responded_at,
+      ...(reopen ? { status: 'open' as const, resolved_at: null, assignee_id: null } : {}),
+      version: eb('version', '+', 1),
+      updated_at: ctx.now,
+    }))
+    .where('id', '=', conversationId)
+    .execute();
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'add_message',
+    entity: 'conversation',
+    entityId: conversationId,
+    subsidiaryId: conversation.subsidiary_id,
+    siteId: conversation.site_id,
+    changes: { messageId, direction: input.direction, channel, ...(reopen ? { status: 'open' } : {}) },
+  });
+  return { message: await getMessage(trx, ctx, conversationId, messageId), created: true };
+}
+
+/** Change status, assignee, site, tier, priority or SLA due times, within the lifecycle. */
+export async function updateConversation(
+  trx: Db,
+  ctx: Context,
+  id: string,
+  expectedVersion: number | undefined,
+  input: ConversationUpdate,
+): Promise<Conversation> {
+  const current = await lockVisible(trx, ctx, id);
+  assertVersion('conversation', current.version, expectedVersion);
+  let siteId = current.site_id;
+  let assigneeId = current.assignee_id;
+
+  if (input.siteId !== undefined && input.siteId !== current.site_id) {
+    if (ctx.actor.scope.kind === 'site') throw invalid('siteId', 'site staff cannot move a conversation to another site');
+    siteId = await siteFor(trx, ctx, current.subsidiary_id, input.siteId);
+    assigneeId = null;
+  }
+  if (input.assigneeId !== undefined) {
+    assigneeId = input.assigneeId;
+    if (input.assigneeId !== null) {
+      const agent = await visibleAgents(trx, ctx.actor)
+        .innerJoin('sites', 'sites.id', 'agents.site_id')
+        .select(['agents.id', 'agents.site_id', 'sites.subsidiary_ids'])
+        .where('agents.id', '=', input.assigneeId)
+        .executeTakeFirst();
+      if (!agent) throw invalid('assigneeId', 'is not an agent you can assign to');
+      if (!agent.subsidiary_ids.includes(current.subsidiary_id)) {
+        throw invalid('assigneeId', "works at a site that does not serve this conversation's subsidiary");
+      }
+      if (input.siteId !== undefined && input.siteId !== agent.site_id) {
+        throw invalid('siteId', 'differs from the site of the assignee');
+      }
+      siteId = agent.site_id;
+    }
+  }
+
+  let status: ConversationStatus = input.status ?? current.status;
+  if (input.status === undefined) {
+    // Assigning an open or pending conversation makes it assigned; unassigning reopens it.
+    if (assigneeId && assigneeId !== current.assignee_id && (current.status === 'open' || current.status === 'pending')) {
+      status = 'assigned';
+    }
+    if (!assigneeId && current.status === 'assigned') status = 'open';
+  }
+  if (status === 'assigned' && !assigneeId) throw invalid('assigneeId', 'is needed to make the conversation assigned');
+  assertTransition(current.status, status);
+
+  const row = await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      status,
+      assignee_id: assigneeId,
+      site_id: siteId,
+      tier: input.tier ?? current.tier,
+      priority: input.priority ?? current.priority,
+      required_skills: input.requiredSkills ?? current.required_skills,
+      language: input.language ?? current.language,
+      subject: input.subject === undefined ? current.subject : input.subject,
+      first_response_due_at: input.firstResponseDueAt === undefined ? current.first_response_due_at : input.firstResponseDueAt,
+      resolution_due_at: input.resolutionDueAt === undefined ? current.resolution_due_at : input.resolutionDueAt,
+      resolved_at: status === 'resolved' ? (current.resolved_at ?? ctx.now) : status === 'closed' ? current.resolved_at : null,
+      version: eb('version', '+', 1),
+      updated_at: ctx.now,
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'update',
+    entity: 'conversation',
+    entityId: id,
+    subsidiaryId: current.subsidiary_id,
+    siteId: row.site_id,
+    changes: { ...input, ...(status !== current.status ? { status: { from: current.status, to: status } } : {}) },
+  });
+  if (status !== current.status) {
+    await recordEvent(trx, 'conversation.status_changed', { conversationId: id, from: current.status, to: status });
+  }
+  return toConversation(row);
+}
+
+const DETAIL_MESSAGES = 200;
+
+/** A conversation with its latest messages, oldest first. */
+export async function getConversation(db: Db, ctx: Context, id: string): Promise<ConversationDetail> {
+  const row = await visibleConversations(db, ctx.actor).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('conversation', id);
+  const messages = await db
+    .selectFrom('messages')
+    .select(messageColumns)
+    .select(sql<boolean>`raw is not null`.as('has_raw'))
+    .where('conversation_id', '=', id)
+    .orderBy('id', 'desc')
+    .limit(DETAIL_MESSAGES + 1)
+    .execute();
+  const more = messages.length > DETAIL_MESSAGES;
+  const shown = (more ? messages.slice(0, DETAIL_MESSAGES) : messages).reverse();
+  return { ...toConversation(row), messages: shown.map(toMessage), moreMessages: more };
+}
+
+export async function listMessages(db: Db, ctx: Context, conversationId: string, page: PageQuery): Promise<Page<Message>> {
+  const visible = await visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId).executeTakeFirst();
+  if (!visible) throw notFound('conversation', conversationId);
+  const q = db
+    .selectFrom('messages')
+    .select(messageColumns)
+    .select(sql<boolean>`raw is not null`.as('has_raw'))
+    .where('conversation_id', '=', conversationId);
+  const result = await paginate(q, 'messages.id', page);
+  return { items: result.items.map(toMessage), nextCursor: result.nextCursor };
+}
+
+export async function getMessage(db: Db, ctx: Context, conversationId: string, messageId: string): Promise<Message> {
+  const row = await db
+    .selectFrom('messages')
+    .select(messageColumns)
+    .select(sql<boolean>`raw is not null`.as('has_raw'))
+    .where('id', '=', messageId)
+    .where('conversation_id', 'in', visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId))
+    .executeTakeFirst();
+  if (!row) throw notFound('message', messageId);
+  return toMessage(row);
+}
+
+/** The original form of a message as the channel delivered it. */
+export async function getRawMessage(
+  db: Db,
+  ctx: Context,
+  conversationId: string,
+  messageId: string,
+): Promise<{ raw: string; mediaType: string }> {
+  const row = await db
+    .selectFrom('messages')
+    .select(['raw', 'raw_media_type'])
+    .where('id', '=', messageId)
+    .where('conversation_id', 'in', visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId))
+    .executeTakeFirst();
+  if (!row?.raw) throw notFound('raw message', messageId);
+  return { raw: row.raw, mediaType: row.raw_media_type ?? 'text/plain' };
+}
+
+export async function listConversations(
+  db: Db,
+  ctx: Context,
+  filter: ConversationFilter,
+  page: PageQuery,
+): Promise<Page<Conversation>> {
+  let q = visibleConversations(db, ctx.actor).selectAll();
+  if (filter.subsidiaryId) q = q.where('subsidiary_id', '=', filter.subsidiaryId);
+  if (filter.siteId) q = q.where('site_id', '=', filter.siteId);
+  if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
+  if (filter.assigneeId) {
+    const assignee = filter.assigneeId === 'me' ? ctx.actor.agentId : filter.assigneeId;
+    if (!assignee) return { items: [], nextCursor: null };
+    q = q.where('assignee_id', '=', assignee);
+  }
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.channel) q = q.where(sql<boolean>`${filter.channel} = any(channels)`);
+  if (filter.language) q = q.where('language', '=', filter.language);
+  if (filter.tier) q = q.where('tier', '=', filter.tier);
+  if (filter.q) q = q.where(sql<string>`lower(subject)`, 'like', `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const result = await paginate(q, 'conversations.id', page);
+  return { items: result.items.map(toConversation), nextCursor: result.nextCursor };
+}

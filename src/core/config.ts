@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { DomainError } from './errors.ts';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every setting Relais reads, with its default and meaning. Nothing else reads the environment. */
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080).describe('HTTP port'),
+  HOST: z.string().min(1).default('localhost').describe('interface to listen on (0.0.0.0 for all)'),
+  RELAIS_DATA_DIR: z.string().min(1).default('./.relais').describe('embedded store and files'),
+  RELAIS_MEMORY: flag.default(false).describe('embedded store in memory only: nothing kept'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .describe('PostgreSQL instead of the embedded store'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  NATS_URL: z.string().regex(/^nats:\/\//, 'must be a nats:// URL').optional().describe('NATS JetStream bus'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RELAIS_DEMO: z
+    .enum(['auto', 'off'])
+    .default('auto')
+    .describe('auto: create the demo world when the store holds no group yet'),
+  RELAIS_DEMO_SEED: z.coerce.number().int().default(20261122),
+  RELAIS_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  RELAIS_COOKIE_SECURE: flag.default(false).describe('send cookies only over HTTPS'),
+  RELAIS_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024).describe('largest request body, bytes'),
+  RELAIS_LOGIN_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per minute per address and email'),
+  RELAIS_TRUST_PROXY: flag.default(false).describe('trust X-Forwarded-For from a reverse proxy'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Read the configuration once; a wrong value stops the start with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(present);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new DomainError(
+    'config_invalid',
+    `invalid configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+    issues,
+  );
+}
+
+/** The settings with their descriptions, for `relais serve --help`. */
+export function describeConfig(): Array<{ name: string; description: string }> {
+  return Object.entries(ConfigSchema.shape).map(([name, schema]) => ({
+    name,
+    description: schema.description ?? '',
+  }));
+}

@@ -1,0 +1,2 @@
+export * from './customers.ts';
+export { IdentityInput, IdentityKind, normaliseIdentity } from './identity.ts';

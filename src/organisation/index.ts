@@ -1,0 +1,7 @@
+export * from './agents.ts';
+export * from './calendar.ts';
+export * from './sites.ts';
+export * from './subsidiaries.ts';
+export * from './teams.ts';
+export * from './users.ts';
+export * from './group.ts';

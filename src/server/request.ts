@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../core/actor.ts';
+import type { Context } from '../core/context.ts';
+import { DomainError } from '../core/errors.ts';
+import type { Clock } from '../core/clock.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | undefined;
+    /** The session's CSRF token when the actor signed in with a cookie. */
+    sessionCsrf: string | undefined;
+  }
+}
+
+/** The command context of an authenticated request. */
+export function contextOf(req: FastifyRequest, clock: Clock): Context {
+  if (!req.actor) throw new DomainError('unauthenticated', 'sign in or send an API key');
+  return { actor: req.actor, requestId: String(req.id), now: clock.now() };
+}
+
+/** The version named by If-Match (`"3"` or `W/"3"`), undefined when absent. */
+export function expectedVersion(req: FastifyRequest): number | undefined {
+  const header = req.headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(String(header).trim());
+  if (!match) {
+    throw new DomainError('precondition_failed', 'If-Match must be an ETag this API returned, such as "3"');
+  }
+  return Number(match[1]);
+}
+
+/** Send a versioned resource with its ETag. */
+export function withEtag<T extends { version: number }>(reply: FastifyReply, resource: T): T {
+  reply.header('etag', `"${resource.version}"`);
+  return resource;
+}

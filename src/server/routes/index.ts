@@ -1,0 +1,14 @@
+import type { App, ServerDeps } from '../app.ts';
+import { accessRoutes } from './access.ts';
+import { authRoutes } from './auth.ts';
+import { conversationRoutes } from './conversations.ts';
+import { customerRoutes } from './customers.ts';
+import { organisationRoutes } from './organisation.ts';
+
+export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
+  authRoutes(app, deps);
+  organisationRoutes(app, deps);
+  customerRoutes(app, deps);
+  conversationRoutes(app, deps);
+  accessRoutes(app, deps);
+}

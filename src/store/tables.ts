@@ -1,0 +1,307 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The tables as Kysely sees them. Each block is owned by the module named above it;
+ * other modules reach that data only through the owner's index.ts.
+ */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: CreatedAt;
+}
+
+// organisation
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface SubsidiariesTable {
+  id: string;
+  group_id: string;
+  code: string;
+  name: string;
+  country: string;
+  languages: string[];
+  default_language: string;
+  time_zone: string;
+  currency: string;
+  data_region: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface LanguageSkill {
+  tag: string;
+  proficiency: number;
+}
+
+export interface NamedSkill {
+  name: string;
+  proficiency: number;
+}
+
+export interface ShiftInterval {
+  start: string;
+  end: string;
+}
+
+export interface SiteCalendar {
+  weekly: Partial<Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', ShiftInterval[]>>;
+  holidays: Array<{ date: string; name: string }>;
+  exceptions: Array<{ date: string; intervals: ShiftInterval[]; reason?: string | undefined }>;
+}
+
+export interface SitesTable {
+  id: string;
+  group_id: string;
+  code: string;
+  name: string;
+  country: string;
+  operator: 'in_house' | 'partner';
+  partner_name: string | null;
+  time_zone: string;
+  calendar: Json<SiteCalendar>;
+  languages: Json<LanguageSkill[]>;
+  skills: string[];
+  tiers: string[];
+  subsidiary_ids: string[];
+  cost_per_hour_minor: number;
+  cost_currency: string;
+  quality_index: ColumnType<number, number, number>;
+  seats: number;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface TeamsTable {
+  id: string;
+  site_id: string;
+  name: string;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string | null;
+  locale: string;
+  role: 'agent' | 'supervisor' | 'analyst' | 'admin';
+  scope_kind: 'group' | 'subsidiary' | 'site';
+  subsidiary_id: string | null;
+  site_id: string | null;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ChannelCapacity {
+  /** Most items at once of each channel, e.g. { chat: 3, email: 2 }. */
+  perChannel: Partial<Record<string, number>>;
+  /** Most items at once across channels. */
+  total: number;
+}
+
+export interface AgentsTable {
+  id: string;
+  user_id: string;
+  site_id: string;
+  team_id: string | null;
+  tier: 'level1' | 'level2' | 'expert' | 'back_office';
+  languages: Json<LanguageSkill[]>;
+  skills: Json<NamedSkill[]>;
+  capacity: Json<ChannelCapacity>;
+  presence: Generated<'available' | 'busy' | 'away' | 'offline'>;
+  presence_since: Timestamp;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+// server (access)
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  permissions: string[];
+  role: string;
+  scope_kind: 'group' | 'subsidiary' | 'site';
+  subsidiary_id: string | null;
+  site_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+// customers
+
+export interface ContactWindow {
+  days: number[];
+  start: string;
+  end: string;
+}
+
+export interface Approach {
+  formality?: 'formal' | 'informal' | undefined;
+  notes?: string | undefined;
+}
+
+export interface CustomersTable {
+  id: string;
+  subsidiary_id: string;
+  display_name: string;
+  given_name: string | null;
+  family_name: string | null;
+  language: string;
+  country: string;
+  time_zone: string;
+  consent_level: 'none' | 'service' | 'personalised' | 'marketing';
+  preferred_channels: string[];
+  contact_windows: Json<ContactWindow[]>;
+  approach: Json<Approach>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CustomerIdentitiesTable {
+  id: string;
+  customer_id: string;
+  subsidiary_id: string;
+  kind: 'email' | 'phone' | 'whatsapp' | 'facebook' | 'instagram' | 'x' | 'chat';
+  value: string;
+  created_at: CreatedAt;
+}
+
+export interface ConsentEventsTable {
+  id: string;
+  customer_id: string;
+  subsidiary_id: string;
+  level: 'none' | 'service' | 'personalised' | 'marketing';
+  source: string;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
+// conversations
+
+export interface ConversationsTable {
+  id: string;
+  subsidiary_id: string;
+  customer_id: string;
+  site_id: string | null;
+  assignee_id: string | null;
+  channel: string;
+  channels: string[];
+  subject: string | null;
+  language: string;
+  tier: 'level1' | 'level2' | 'expert' | 'back_office';
+  required_skills: string[];
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  status: 'open' | 'assigned' | 'pending' | 'resolved' | 'closed';
+  first_response_due_at: Timestamp | null;
+  resolution_due_at: Timestamp | null;
+  first_responded_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  last_message_at: Timestamp;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AttachmentMeta {
+  filename: string;
+  mediaType: string;
+  size: number;
+  sha256?: string | undefined;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  subsidiary_id: string;
+  direction: 'inbound' | 'outbound';
+  channel: string;
+  author_kind: 'customer' | 'agent' | 'system';
+  author_id: string | null;
+  text: string;
+  raw: string | null;
+  raw_media_type: string | null;
+  attachments: Json<AttachmentMeta[]>;
+  language: string | null;
+  delivery_status: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+  external_id: string | null;
+  created_at: CreatedAt;
+}
+
+// bus and audit
+
+export interface OutboxTable {
+  id: Generated<number>;
+  name: string;
+  payload: Json<unknown>;
+  created_at: CreatedAt;
+  published_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: CreatedAt;
+  actor_kind: 'user' | 'api_key' | 'system';
+  actor_id: string;
+  subsidiary_id: string | null;
+  site_id: string | null;
+  action: string;
+  entity: string;
+  entity_id: string;
+  changes: Json<unknown>;
+  request_id: string | null;
+}
+
+export interface Database {
+  schema_migrations: SchemaMigrationsTable;
+  groups: GroupsTable;
+  subsidiaries: SubsidiariesTable;
+  sites: SitesTable;
+  teams: TeamsTable;
+  users: UsersTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  customers: CustomersTable;
+  customer_identities: CustomerIdentitiesTable;
+  consent_events: ConsentEventsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+}
+
+export type Row<T extends keyof Database> = Selectable<Database[T]>;
+export type NewRow<T extends keyof Database> = Insertable<Database[T]>;

@@ -1,0 +1,20 @@
+import { DomainError } from '../core/errors.ts';
+
+/**
+ * Optimistic concurrency: a change names the version it was made from (the ETag the
+ * client read). A different current version means someone else changed the row first.
+ */
+export function assertVersion(entity: string, current: number, expected: number | undefined): void {
+  if (expected === undefined) {
+    throw new DomainError(
+      'precondition_required',
+      `updating a ${entity} needs an If-Match header with the ETag you read, so no one's change is lost`,
+    );
+  }
+  if (current !== expected) {
+    throw new DomainError(
+      'precondition_failed',
+      `the ${entity} changed since you read it (version ${expected}, now ${current}); read it again`,
+    );
+  }
+}
