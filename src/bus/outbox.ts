@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/tables.ts';
+import type { Database } from '../store/index.ts';
 
 /** Record a domain event in the caller's transaction; it is published only after commit. */
 export async function recordEvent(trx: Kysely<Database>, name: string, payload: unknown): Promise<void> {

@@ -1,8 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
 import pino from 'pino';
-import { describeConfig, loadConfig } from '../core/config.ts';
-import { clearWorld, createDemoWorld, demoSignIns, type DemoSignIn } from '../demo/index.ts';
-import { startRelais, storeFor } from '../server/start.ts';
+import { describeConfig, loadConfig } from '../core/index.ts';
+import { clearWorld, createDemoWorld, type DemoSignIn, demoSignIns } from '../demo/index.ts';
+import { startRelais, storeFor } from '../server/index.ts';
 import { loadMigrations, migrate } from '../store/index.ts';
 import { EXIT, UsageError } from './exit.ts';
 

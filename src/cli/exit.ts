@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode } from '../core/errors.ts';
+import { DomainError, type ErrorCode } from '../core/index.ts';
 
 /** Exit codes of the `relais` command, one place for all of them. */
 export const EXIT = {

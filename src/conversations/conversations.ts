@@ -20,9 +20,9 @@ import {
   type Page,
   type PageQuery,
   paginate,
+  type Row,
   reachesSubsidiary,
   recordAudit,
-  type Row,
   visibleAgents,
   visibleConversations,
   visibleCustomers,
@@ -37,8 +37,15 @@ export const AttachmentMeta = z
   .object({
     filename: Text(255),
     mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as application/pdf'),
-    size: z.number().int().min(0).max(2 ** 40),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 40),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
   })
   .strict();
 
@@ -47,7 +54,11 @@ export const MessageInput = z
     direction: z.enum(['inbound', 'outbound']).default('inbound'),
     channel: Channel.optional().describe("default: the conversation's channel"),
     text: z.string().min(1).max(200_000),
-    raw: z.string().max(900_000).optional().describe('the original as received (RFC 5322 mail, webhook JSON…)'),
+    raw: z
+      .string()
+      .max(900_000)
+      .optional()
+      .describe('the original as received (RFC 5322 mail, webhook JSON…)'),
     rawMediaType: z.string().max(100).optional(),
     attachments: z.array(AttachmentMeta).max(50).default([]),
     language: LanguageTag.optional(),
@@ -68,7 +79,11 @@ export const ConversationCreate = z
     subsidiaryId: z.uuid(),
     customerId: z.uuid().optional(),
     customer: z
-      .object({ identity: IdentityInput, displayName: Text(200).optional(), language: LanguageTag.optional() })
+      .object({
+        identity: IdentityInput,
+        displayName: Text(200).optional(),
+        language: LanguageTag.optional(),
+      })
       .strict()
       .optional()
       .describe('find the customer by this identity, or create them'),
@@ -251,7 +266,8 @@ function authorOf(ctx: Context, direction: 'inbound' | 'outbound') {
 async function siteFor(trx: Db, ctx: Context, subsidiaryId: string, requested: string | undefined) {
   const scope = ctx.actor.scope;
   if (scope.kind === 'site') {
-    if (requested && requested !== scope.siteId) throw invalid('siteId', 'site staff open conversations at their own site');
+    if (requested && requested !== scope.siteId)
+      throw invalid('siteId', 'site staff open conversations at their own site');
     return scope.siteId;
   }
   if (!requested) return null;
@@ -280,8 +296,12 @@ export async function createConversation(
   if (input.message.externalId) {
     const existing = await findByExternalId(trx, input.subsidiaryId, channel, input.message.externalId);
     if (existing) {
-      const row = await visibleConversations(trx, ctx.actor).selectAll().where('id', '=', existing.conversation_id).executeTakeFirst();
-      if (!row) throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
+      const row = await visibleConversations(trx, ctx.actor)
+        .selectAll()
+        .where('id', '=', existing.conversation_id)
+        .executeTakeFirst();
+      if (!row)
+        throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
       return { conversation: toConversation(row), created: false };
     }
   }
@@ -301,7 +321,11 @@ export async function createConversation(
     throw invalid('customerId', 'give either customerId or customer');
   }
   const siteId = await siteFor(trx, ctx, input.subsidiaryId, input.siteId);
-  const customerLanguage = await trx.selectFrom('customers').select('language').where('id', '=', customerId).executeTakeFirstOrThrow();
+  const customerLanguage = await trx
+    .selectFrom('customers')
+    .select('language')
+    .where('id', '=', customerId)
+    .executeTakeFirstOrThrow();
   const language = input.language ?? input.message.language ?? customerLanguage.language;
   const outbound = input.message.direction === 'outbound';
   const id = newId();
@@ -337,7 +361,14 @@ export async function createConversation(
     entityId: id,
     subsidiaryId: input.subsidiaryId,
     siteId,
-    changes: { channel: input.channel, customerId, language, tier: input.tier, priority: input.priority, messageId },
+    changes: {
+      channel: input.channel,
+      customerId,
+      language,
+      tier: input.tier,
+      priority: input.priority,
+      messageId,
+    },
   });
   await recordEvent(trx, 'conversation.created', { conversationId: id, subsidiaryId: input.subsidiaryId });
   return { conversation: toConversation(row), created: true };
@@ -379,7 +410,11 @@ async function insertMessage(
 }
 
 async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conversations'>> {
-  const row = await visibleConversations(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await visibleConversations(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('conversation', id);
   return row;
 }
@@ -397,15 +432,20 @@ export async function addMessage(
     const existing = await findByExternalId(trx, conversation.subsidiary_id, channel, input.externalId);
     if (existing) {
       if (existing.conversation_id !== conversationId) {
-        throw new DomainError('conflict', 'externalId: this message was already delivered to another conversation');
+        throw new DomainError(
+          'conflict',
+          'externalId: this message was already delivered to another conversation',
+        );
       }
       return { message: await getMessage(trx, ctx, conversationId, existing.id), created: false };
     }
   }
   if (conversation.status === 'closed') {
-    throw new DomainError('illegal_transition', 'a closed conversation takes no more messages; open a new one', [
-      { path: 'status', message: 'is closed' },
-    ]);
+    throw new DomainError(
+      'illegal_transition',
+      'a closed conversation takes no more messages; open a new one',
+      [{ path: 'status', message: 'is closed' }],
+    );
   }
   const messageId = await insertMessage(trx, ctx, conversation, channel, input);
   const reopen = input.direction === 'inbound' && conversation.status === 'resolved';
@@ -413,9 +453,13 @@ export async function addMessage(
     .updateTable('conversations')
     .set((eb) => ({
       last_message_at: ctx.now,
-      channels: conversation.channels.includes(channel) ? conversation.channels : [...conversation.channels, channel],
+      channels: conversation.channels.includes(channel)
+        ? conversation.channels
+        : [...conversation.channels, channel],
       first_responded_at:
-        input.direction === 'outbound' && conversation.first_responded_at === null ? ctx.now : conversation.first_responded_at,
+        input.direction === 'outbound' && conversation.first_responded_at === null
+          ? ctx.now
+          : conversation.first_responded_at,
       ...(reopen ? { status: 'open' as const, resolved_at: null, assignee_id: null } : {}),
       version: eb('version', '+', 1),
       updated_at: ctx.now,
@@ -447,7 +491,8 @@ export async function updateConversation(
   let assigneeId = current.assignee_id;
 
   if (input.siteId !== undefined && input.siteId !== current.site_id) {
-    if (ctx.actor.scope.kind === 'site') throw invalid('siteId', 'site staff cannot move a conversation to another site');
+    if (ctx.actor.scope.kind === 'site')
+      throw invalid('siteId', 'site staff cannot move a conversation to another site');
     siteId = await siteFor(trx, ctx, current.subsidiary_id, input.siteId);
     assigneeId = null;
   }
@@ -473,12 +518,17 @@ export async function updateConversation(
   let status: ConversationStatus = input.status ?? current.status;
   if (input.status === undefined) {
     // Assigning an open or pending conversation makes it assigned; unassigning reopens it.
-    if (assigneeId && assigneeId !== current.assignee_id && (current.status === 'open' || current.status === 'pending')) {
+    if (
+      assigneeId &&
+      assigneeId !== current.assignee_id &&
+      (current.status === 'open' || current.status === 'pending')
+    ) {
       status = 'assigned';
     }
     if (!assigneeId && current.status === 'assigned') status = 'open';
   }
-  if (status === 'assigned' && !assigneeId) throw invalid('assigneeId', 'is needed to make the conversation assigned');
+  if (status === 'assigned' && !assigneeId)
+    throw invalid('assigneeId', 'is needed to make the conversation assigned');
   assertTransition(current.status, status);
 
   const row = await trx
@@ -492,9 +542,16 @@ export async function updateConversation(
       required_skills: input.requiredSkills ?? current.required_skills,
       language: input.language ?? current.language,
       subject: input.subject === undefined ? current.subject : input.subject,
-      first_response_due_at: input.firstResponseDueAt === undefined ? current.first_response_due_at : input.firstResponseDueAt,
-      resolution_due_at: input.resolutionDueAt === undefined ? current.resolution_due_at : input.resolutionDueAt,
-      resolved_at: status === 'resolved' ? (current.resolved_at ?? ctx.now) : status === 'closed' ? current.resolved_at : null,
+      first_response_due_at:
+        input.firstResponseDueAt === undefined ? current.first_response_due_at : input.firstResponseDueAt,
+      resolution_due_at:
+        input.resolutionDueAt === undefined ? current.resolution_due_at : input.resolutionDueAt,
+      resolved_at:
+        status === 'resolved'
+          ? (current.resolved_at ?? ctx.now)
+          : status === 'closed'
+            ? current.resolved_at
+            : null,
       version: eb('version', '+', 1),
       updated_at: ctx.now,
     }))
@@ -507,10 +564,17 @@ export async function updateConversation(
     entityId: id,
     subsidiaryId: current.subsidiary_id,
     siteId: row.site_id,
-    changes: { ...input, ...(status !== current.status ? { status: { from: current.status, to: status } } : {}) },
+    changes: {
+      ...input,
+      ...(status !== current.status ? { status: { from: current.status, to: status } } : {}),
+    },
   });
   if (status !== current.status) {
-    await recordEvent(trx, 'conversation.status_changed', { conversationId: id, from: current.status, to: status });
+    await recordEvent(trx, 'conversation.status_changed', {
+      conversationId: id,
+      from: current.status,
+      to: status,
+    });
   }
   return toConversation(row);
 }
@@ -534,8 +598,16 @@ export async function getConversation(db: Db, ctx: Context, id: string): Promise
   return { ...toConversation(row), messages: shown.map(toMessage), moreMessages: more };
 }
 
-export async function listMessages(db: Db, ctx: Context, conversationId: string, page: PageQuery): Promise<Page<Message>> {
-  const visible = await visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId).executeTakeFirst();
+export async function listMessages(
+  db: Db,
+  ctx: Context,
+  conversationId: string,
+  page: PageQuery,
+): Promise<Page<Message>> {
+  const visible = await visibleConversations(db, ctx.actor)
+    .select('id')
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
   if (!visible) throw notFound('conversation', conversationId);
   const q = db
     .selectFrom('messages')
@@ -546,13 +618,22 @@ export async function listMessages(db: Db, ctx: Context, conversationId: string,
   return { items: result.items.map(toMessage), nextCursor: result.nextCursor };
 }
 
-export async function getMessage(db: Db, ctx: Context, conversationId: string, messageId: string): Promise<Message> {
+export async function getMessage(
+  db: Db,
+  ctx: Context,
+  conversationId: string,
+  messageId: string,
+): Promise<Message> {
   const row = await db
     .selectFrom('messages')
     .select(messageColumns)
     .select(sql<boolean>`raw is not null`.as('has_raw'))
     .where('id', '=', messageId)
-    .where('conversation_id', 'in', visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId))
+    .where(
+      'conversation_id',
+      'in',
+      visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId),
+    )
     .executeTakeFirst();
   if (!row) throw notFound('message', messageId);
   return toMessage(row);
@@ -569,7 +650,11 @@ export async function getRawMessage(
     .selectFrom('messages')
     .select(['raw', 'raw_media_type'])
     .where('id', '=', messageId)
-    .where('conversation_id', 'in', visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId))
+    .where(
+      'conversation_id',
+      'in',
+      visibleConversations(db, ctx.actor).select('id').where('id', '=', conversationId),
+    )
     .executeTakeFirst();
   if (!row?.raw) throw notFound('raw message', messageId);
   return { raw: row.raw, mediaType: row.raw_media_type ?? 'text/plain' };
@@ -594,7 +679,12 @@ export async function listConversations(
   if (filter.channel) q = q.where(sql<boolean>`${filter.channel} = any(channels)`);
   if (filter.language) q = q.where('language', '=', filter.language);
   if (filter.tier) q = q.where('tier', '=', filter.tier);
-  if (filter.q) q = q.where(sql<string>`lower(subject)`, 'like', `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.q)
+    q = q.where(
+      sql<string>`lower(subject)`,
+      'like',
+      `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+    );
   const result = await paginate(q, 'conversations.id', page);
   return { items: result.items.map(toConversation), nextCursor: result.nextCursor };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '../core/index.ts';
 import { assertTransition, canTransition, STATUSES } from './status.ts';
 
 describe('conversation status lifecycle', () => {
@@ -16,7 +16,8 @@ describe('conversation status lifecycle', () => {
     fc.assert(
       fc.property(fc.constantFrom(...STATUSES), fc.constantFrom(...STATUSES), (from, to) => {
         if (from === 'closed' && to !== 'closed') expect(canTransition(from, to)).toBe(false);
-        if (to === 'closed' && from !== 'resolved' && from !== 'closed') expect(canTransition(from, to)).toBe(false);
+        if (to === 'closed' && from !== 'resolved' && from !== 'closed')
+          expect(canTransition(from, to)).toBe(false);
       }),
     );
   });

@@ -1,4 +1,4 @@
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '../core/index.ts';
 
 export const STATUSES = ['open', 'assigned', 'pending', 'resolved', 'closed'] as const;
 export type ConversationStatus = (typeof STATUSES)[number];

@@ -33,7 +33,13 @@ export const ALL_PERMISSIONS: readonly Permission[] = [
 ];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  agent: ['organisation:read', 'customers:read', 'customers:write', 'conversations:read', 'conversations:write'],
+  agent: [
+    'organisation:read',
+    'customers:read',
+    'customers:write',
+    'conversations:read',
+    'conversations:write',
+  ],
   supervisor: [
     'organisation:read',
     'agents:write',
@@ -77,5 +83,6 @@ export function assertCan(actor: Actor, permission: Permission): void {
 
 /** Stop unless the actor acts for the whole group. */
 export function assertGroupScope(actor: Actor, what: string): void {
-  if (actor.scope.kind !== 'group') throw new DomainError('forbidden', `only group administrators may ${what}`);
+  if (actor.scope.kind !== 'group')
+    throw new DomainError('forbidden', `only group administrators may ${what}`);
 }

@@ -15,17 +15,35 @@ const ConfigSchema = z.object({
     .optional()
     .describe('PostgreSQL instead of the embedded store'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  NATS_URL: z.string().regex(/^nats:\/\//, 'must be a nats:// URL').optional().describe('NATS JetStream bus'),
+  NATS_URL: z
+    .string()
+    .regex(/^nats:\/\//, 'must be a nats:// URL')
+    .optional()
+    .describe('NATS JetStream bus'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RELAIS_DEMO: z
     .enum(['auto', 'off'])
     .default('auto')
     .describe('auto: create the demo world when the store holds no group yet'),
   RELAIS_DEMO_SEED: z.coerce.number().int().default(20261122),
-  RELAIS_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  RELAIS_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   RELAIS_COOKIE_SECURE: flag.default(false).describe('send cookies only over HTTPS'),
-  RELAIS_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024).describe('largest request body, bytes'),
-  RELAIS_LOGIN_LIMIT: z.coerce.number().int().min(1).default(10).describe('sign-in attempts per minute per address and email'),
+  RELAIS_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('largest request body, bytes'),
+  RELAIS_LOGIN_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('sign-in attempts per minute per address and email'),
   RELAIS_TRUST_PROXY: flag.default(false).describe('trust X-Forwarded-For from a reverse proxy'),
 });
 

@@ -4,5 +4,5 @@ export * from './config.ts';
 export * from './context.ts';
 export * from './errors.ts';
 export * from './ids.ts';
-export * from './schemas.ts';
 export * from './password.ts';
+export * from './schemas.ts';

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { recordEvent } from '../bus/index.ts';
 import {
+  Channel,
   ClockTime,
   type Context,
   CountryCode,
-  Channel,
   DomainError,
   invalid,
   LanguageTag,
@@ -13,16 +14,15 @@ import {
   Text,
   TimeZone,
 } from '../core/index.ts';
-import { recordEvent } from '../bus/index.ts';
 import {
   assertVersion,
   type Db,
   type Page,
   type PageQuery,
   paginate,
+  type Row,
   reachesSubsidiary,
   recordAudit,
-  type Row,
   visibleCustomers,
   visibleSubsidiaries,
 } from '../store/index.ts';
@@ -125,7 +125,13 @@ export const CustomerFilter = z.object({
   language: z.string().max(35).optional(),
   country: z.string().max(2).optional(),
   consentLevel: ConsentLevel.optional(),
-  q: z.string().trim().min(1).max(200).optional().describe('part of the name, or an exact email or phone number'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('part of the name, or an exact email or phone number'),
 });
 export type CustomerFilter = z.infer<typeof CustomerFilter>;
 
@@ -169,7 +175,10 @@ function toCustomer(r: Row<'customers'>, identities: Row<'customer_identities'>[
   };
 }
 
-async function identitiesOf(db: Db, customerIds: string[]): Promise<Map<string, Row<'customer_identities'>[]>> {
+async function identitiesOf(
+  db: Db,
+  customerIds: string[],
+): Promise<Map<string, Row<'customer_identities'>[]>> {
   const byCustomer = new Map<string, Row<'customer_identities'>[]>();
   if (customerIds.length === 0) return byCustomer;
   const rows = await db
@@ -187,7 +196,12 @@ async function identitiesOf(db: Db, customerIds: string[]): Promise<Map<string, 
 }
 
 /** Refuse an identity that another customer of the subsidiary already holds. */
-async function assertIdentityFree(trx: Db, subsidiaryId: string, identity: IdentityInput, path: string): Promise<void> {
+async function assertIdentityFree(
+  trx: Db,
+  subsidiaryId: string,
+  identity: IdentityInput,
+  path: string,
+): Promise<void> {
   const taken = await trx
     .selectFrom('customer_identities')
     .select('id')
@@ -196,13 +210,21 @@ async function assertIdentityFree(trx: Db, subsidiaryId: string, identity: Ident
     .where('value', '=', identity.value)
     .executeTakeFirst();
   if (taken) {
-    throw new DomainError('duplicate_identity', `${path}: ${identity.kind} ${identity.value} belongs to another customer`, [
-      { path, message: 'belongs to another customer of this subsidiary' },
-    ]);
+    throw new DomainError(
+      'duplicate_identity',
+      `${path}: ${identity.kind} ${identity.value} belongs to another customer`,
+      [{ path, message: 'belongs to another customer of this subsidiary' }],
+    );
   }
 }
 
-async function insertIdentities(trx: Db, customerId: string, subsidiaryId: string, identities: IdentityInput[], path: string) {
+async function insertIdentities(
+  trx: Db,
+  customerId: string,
+  subsidiaryId: string,
+  identities: IdentityInput[],
+  path: string,
+) {
   const seen = new Set<string>();
   for (const [i, identity] of identities.entries()) {
     const key = `${identity.kind}:${identity.value}`;
@@ -213,7 +235,15 @@ async function insertIdentities(trx: Db, customerId: string, subsidiaryId: strin
   if (identities.length === 0) return;
   await trx
     .insertInto('customer_identities')
-    .values(identities.map((i) => ({ id: newId(), customer_id: customerId, subsidiary_id: subsidiaryId, kind: i.kind, value: i.value })))
+    .values(
+      identities.map((i) => ({
+        id: newId(),
+        customer_id: customerId,
+        subsidiary_id: subsidiaryId,
+        kind: i.kind,
+        value: i.value,
+      })),
+    )
     .execute();
 }
 
@@ -230,7 +260,10 @@ export async function createCustomer(trx: Db, ctx: Context, input: CustomerCreat
 }
 
 async function insertCustomer(trx: Db, ctx: Context, input: CustomerCreate): Promise<Customer> {
-  const subsidiary = await visibleSubsidiaries(trx, ctx.actor).selectAll().where('id', '=', input.subsidiaryId).executeTakeFirst();
+  const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', input.subsidiaryId)
+    .executeTakeFirst();
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
   const country = input.country ?? subsidiary.country;
   const identities = input.identities.map((i, n) => normaliseIdentity(i, country, `identities.${n}.value`));
@@ -279,7 +312,11 @@ async function insertCustomer(trx: Db, ctx: Context, input: CustomerCreate): Pro
 }
 
 async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'customers'>> {
-  const row = await visibleCustomers(trx, ctx.actor).selectAll().where('customers.id', '=', id).forUpdate().executeTakeFirst();
+  const row = await visibleCustomers(trx, ctx.actor)
+    .selectAll()
+    .where('customers.id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('customer', id);
   return row;
 }
@@ -323,14 +360,22 @@ export async function updateCustomer(
 }
 
 export async function getCustomer(db: Db, ctx: Context, id: string): Promise<Customer> {
-  const row = await visibleCustomers(db, ctx.actor).selectAll().where('customers.id', '=', id).executeTakeFirst();
+  const row = await visibleCustomers(db, ctx.actor)
+    .selectAll()
+    .where('customers.id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('customer', id);
   const stored = await identitiesOf(db, [id]);
   return toCustomer(row, stored.get(id) ?? []);
 }
 
 /** List or search the customers the actor sees. */
-export async function listCustomers(db: Db, ctx: Context, filter: CustomerFilter, page: PageQuery): Promise<Page<Customer>> {
+export async function listCustomers(
+  db: Db,
+  ctx: Context,
+  filter: CustomerFilter,
+  page: PageQuery,
+): Promise<Page<Customer>> {
   let q = visibleCustomers(db, ctx.actor).selectAll('customers');
   if (filter.subsidiaryId) q = q.where('customers.subsidiary_id', '=', filter.subsidiaryId);
   if (filter.language) q = q.where('customers.language', '=', filter.language);
@@ -353,22 +398,43 @@ export async function listCustomers(db: Db, ctx: Context, filter: CustomerFilter
     );
   }
   const result = await paginate(q, 'customers.id', page);
-  const identities = await identitiesOf(db, result.items.map((r) => r.id));
-  return { items: result.items.map((r) => toCustomer(r, identities.get(r.id) ?? [])), nextCursor: result.nextCursor };
+  const identities = await identitiesOf(
+    db,
+    result.items.map((r) => r.id),
+  );
+  return {
+    items: result.items.map((r) => toCustomer(r, identities.get(r.id) ?? [])),
+    nextCursor: result.nextCursor,
+  };
 }
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function addIdentity(trx: Db, ctx: Context, customerId: string, input: IdentityInput): Promise<Identity> {
+export async function addIdentity(
+  trx: Db,
+  ctx: Context,
+  customerId: string,
+  input: IdentityInput,
+): Promise<Identity> {
   const customer = await lockVisible(trx, ctx, customerId);
   const identity = normaliseIdentity(input, customer.country, 'value');
   await assertIdentityFree(trx, customer.subsidiary_id, identity, 'value');
   const id = newId();
   await trx
     .insertInto('customer_identities')
-    .values({ id, customer_id: customerId, subsidiary_id: customer.subsidiary_id, kind: identity.kind, value: identity.value })
+    .values({
+      id,
+      customer_id: customerId,
+      subsidiary_id: customer.subsidiary_id,
+      kind: identity.kind,
+      value: identity.value,
+    })
     .execute();
-  await trx.updateTable('customers').set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now })).where('id', '=', customerId).execute();
+  await trx
+    .updateTable('customers')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now }))
+    .where('id', '=', customerId)
+    .execute();
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'add_identity',
     entity: 'customer',
@@ -379,7 +445,12 @@ export async function addIdentity(trx: Db, ctx: Context, customerId: string, inp
   return { id, ...identity };
 }
 
-export async function removeIdentity(trx: Db, ctx: Context, customerId: string, identityId: string): Promise<void> {
+export async function removeIdentity(
+  trx: Db,
+  ctx: Context,
+  customerId: string,
+  identityId: string,
+): Promise<void> {
   const customer = await lockVisible(trx, ctx, customerId);
   const removed = await trx
     .deleteFrom('customer_identities')
@@ -388,7 +459,11 @@ export async function removeIdentity(trx: Db, ctx: Context, customerId: string, 
     .returningAll()
     .executeTakeFirst();
   if (!removed) throw notFound('identity', identityId);
-  await trx.updateTable('customers').set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now })).where('id', '=', customerId).execute();
+  await trx
+    .updateTable('customers')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now }))
+    .where('id', '=', customerId)
+    .execute();
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'remove_identity',
     entity: 'customer',
@@ -399,7 +474,12 @@ export async function removeIdentity(trx: Db, ctx: Context, customerId: string, 
 }
 
 /** Record what the customer agreed to: the history keeps every change, the customer the latest. */
-export async function changeConsent(trx: Db, ctx: Context, customerId: string, input: ConsentChange): Promise<ConsentEvent> {
+export async function changeConsent(
+  trx: Db,
+  ctx: Context,
+  customerId: string,
+  input: ConsentChange,
+): Promise<ConsentEvent> {
   const customer = await lockVisible(trx, ctx, customerId);
   const row = await trx
     .insertInto('consent_events')
@@ -440,9 +520,18 @@ const toConsentEvent = (r: Row<'consent_events'>): ConsentEvent => ({
 });
 
 export async function consentHistory(db: Db, ctx: Context, customerId: string): Promise<ConsentEvent[]> {
-  const customer = await visibleCustomers(db, ctx.actor).select('customers.id').where('customers.id', '=', customerId).executeTakeFirst();
+  const customer = await visibleCustomers(db, ctx.actor)
+    .select('customers.id')
+    .where('customers.id', '=', customerId)
+    .executeTakeFirst();
   if (!customer) throw notFound('customer', customerId);
-  const rows = await db.selectFrom('consent_events').selectAll().where('customer_id', '=', customerId).orderBy('recorded_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('consent_events')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toConsentEvent);
 }
 
@@ -456,8 +545,13 @@ export async function resolveCustomer(
   subsidiaryId: string,
   input: { identity: IdentityInput; displayName?: string | undefined; language?: string | undefined },
 ): Promise<{ customerId: string; created: boolean }> {
-  if (!(await reachesSubsidiary(trx, ctx.actor, subsidiaryId))) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
-  const subsidiary = await trx.selectFrom('subsidiaries').selectAll().where('id', '=', subsidiaryId).executeTakeFirstOrThrow();
+  if (!(await reachesSubsidiary(trx, ctx.actor, subsidiaryId)))
+    throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
+  const subsidiary = await trx
+    .selectFrom('subsidiaries')
+    .selectAll()
+    .where('id', '=', subsidiaryId)
+    .executeTakeFirstOrThrow();
   const identity = normaliseIdentity(input.identity, subsidiary.country, 'customer.identity.value');
   const found = await trx
     .selectFrom('customer_identities')

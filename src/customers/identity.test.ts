@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '../core/index.ts';
 import { normaliseIdentity } from './identity.ts';
 
 describe('normaliseIdentity', () => {
@@ -8,8 +8,12 @@ describe('normaliseIdentity', () => {
       kind: 'phone',
       value: '+33612345678',
     });
-    expect(normaliseIdentity({ kind: 'whatsapp', value: '0612-345678' }, 'MA', 'p').value).toBe('+212612345678');
-    expect(normaliseIdentity({ kind: 'phone', value: '+221 77 123 45 67' }, 'FR', 'p').value).toBe('+221771234567');
+    expect(normaliseIdentity({ kind: 'whatsapp', value: '0612-345678' }, 'MA', 'p').value).toBe(
+      '+212612345678',
+    );
+    expect(normaliseIdentity({ kind: 'phone', value: '+221 77 123 45 67' }, 'FR', 'p').value).toBe(
+      '+221771234567',
+    );
   });
 
   it('refuses numbers that are not valid for the country, naming the field', () => {

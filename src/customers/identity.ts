@@ -4,7 +4,9 @@ import { invalid, toE164 } from '../core/index.ts';
 export const IdentityKind = z.enum(['email', 'phone', 'whatsapp', 'facebook', 'instagram', 'x', 'chat']);
 export type IdentityKind = z.infer<typeof IdentityKind>;
 
-export const IdentityInput = z.object({ kind: IdentityKind, value: z.string().trim().min(1).max(320) }).strict();
+export const IdentityInput = z
+  .object({ kind: IdentityKind, value: z.string().trim().min(1).max(320) })
+  .strict();
 export type IdentityInput = z.infer<typeof IdentityInput>;
 
 const email = z.email();
@@ -23,7 +25,8 @@ export function normaliseIdentity(input: IdentityInput, country: string, path: s
     case 'phone':
     case 'whatsapp': {
       const value = toE164(input.value, country);
-      if (!value) throw invalid(path, `is not a valid phone number for ${country} (E.164 such as +212612345678)`);
+      if (!value)
+        throw invalid(path, `is not a valid phone number for ${country} (E.164 such as +212612345678)`);
       return { kind: input.kind, value };
     }
     default:

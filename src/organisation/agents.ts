@@ -1,6 +1,20 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { Channel, type Context, DomainError, distinctBy, invalid, LanguageTag, newId, notFound, Proficiency, SkillName, Text, Tier } from '../core/index.ts';
+import { recordEvent } from '../bus/index.ts';
+import {
+  Channel,
+  type Context,
+  DomainError,
+  distinctBy,
+  invalid,
+  LanguageTag,
+  newId,
+  notFound,
+  Proficiency,
+  SkillName,
+  Text,
+  Tier,
+} from '../core/index.ts';
 import {
   assertVersion,
   type Db,
@@ -8,11 +22,10 @@ import {
   type Page,
   type PageQuery,
   paginate,
-  recordAudit,
   type Row,
+  recordAudit,
   visibleAgents,
 } from '../store/index.ts';
-import { recordEvent } from '../bus/index.ts';
 import { LanguageProficiency } from './sites.ts';
 import { Email, insertUser, Password } from './users.ts';
 
@@ -37,15 +50,27 @@ const SkillProficiency = z.object({ name: SkillName, proficiency: Proficiency })
 const agentFields = {
   teamId: z.uuid().nullable(),
   tier: Tier,
-  languages: z.array(LanguageProficiency).min(1).max(20).superRefine(distinctBy((l) => l.tag, 'language')),
-  skills: z.array(SkillProficiency).max(50).superRefine(distinctBy((s) => s.name, 'skill')),
+  languages: z
+    .array(LanguageProficiency)
+    .min(1)
+    .max(20)
+    .superRefine(distinctBy((l) => l.tag, 'language')),
+  skills: z
+    .array(SkillProficiency)
+    .max(50)
+    .superRefine(distinctBy((s) => s.name, 'skill')),
   capacity: Capacity,
 };
 
 export const AgentCreate = z
   .object({
     user: z
-      .object({ email: Email, displayName: Text(200), password: Password.optional(), locale: LanguageTag.default('en') })
+      .object({
+        email: Email,
+        displayName: Text(200),
+        password: Password.optional(),
+        locale: LanguageTag.default('en'),
+      })
       .strict(),
     siteId: z.uuid(),
     ...agentFields,
@@ -114,12 +139,27 @@ const withUser = (db: Db, ctx: Context) =>
     .selectAll('agents')
     .select(['users.display_name', 'users.email', 'users.locale']);
 
-async function checkSiteFit(trx: Db, siteId: string, tier: string, teamId: string | null | undefined): Promise<void> {
-  const site = await trx.selectFrom('sites').select(['id', 'tiers']).where('id', '=', siteId).executeTakeFirst();
+async function checkSiteFit(
+  trx: Db,
+  siteId: string,
+  tier: string,
+  teamId: string | null | undefined,
+): Promise<void> {
+  const site = await trx
+    .selectFrom('sites')
+    .select(['id', 'tiers'])
+    .where('id', '=', siteId)
+    .executeTakeFirst();
   if (!site) throw invalid('siteId', 'is not a site of the group');
-  if (!site.tiers.includes(tier)) throw invalid('tier', `is not served at this site (it serves ${site.tiers.join(', ')})`);
+  if (!site.tiers.includes(tier))
+    throw invalid('tier', `is not served at this site (it serves ${site.tiers.join(', ')})`);
   if (teamId) {
-    const team = await trx.selectFrom('teams').select('id').where('id', '=', teamId).where('site_id', '=', siteId).executeTakeFirst();
+    const team = await trx
+      .selectFrom('teams')
+      .select('id')
+      .where('id', '=', teamId)
+      .where('site_id', '=', siteId)
+      .executeTakeFirst();
     if (!team) throw invalid('teamId', 'is not a team of this site');
   }
 }
@@ -160,7 +200,11 @@ export async function createAgent(trx: Db, ctx: Context, input: AgentCreate): Pr
 }
 
 async function lockManaged(trx: Db, ctx: Context, id: string): Promise<Row<'agents'>> {
-  const current = await visibleAgents(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const current = await visibleAgents(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw notFound('agent', id);
   return current;
 }
@@ -173,7 +217,8 @@ export async function updateAgent(
   input: AgentUpdate,
 ): Promise<Agent> {
   const current = await lockManaged(trx, ctx, id);
-  if (!managesSite(ctx.actor, current.site_id)) throw new DomainError('forbidden', "only the site's or the group's staff change its agents");
+  if (!managesSite(ctx.actor, current.site_id))
+    throw new DomainError('forbidden', "only the site's or the group's staff change its agents");
   assertVersion('agent', current.version, expectedVersion);
   const tier = input.tier ?? current.tier;
   const teamId = input.teamId === undefined ? current.team_id : input.teamId;
@@ -191,7 +236,13 @@ export async function updateAgent(
     }))
     .where('id', '=', id)
     .execute();
-  await recordAudit(trx, ctx.actor, ctx.requestId, { action: 'update', entity: 'agent', entityId: id, siteId: current.site_id, changes: input });
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'update',
+    entity: 'agent',
+    entityId: id,
+    siteId: current.site_id,
+    changes: input,
+  });
   return getAgent(trx, ctx, id);
 }
 
@@ -200,12 +251,17 @@ export async function setPresence(trx: Db, ctx: Context, id: string, presence: P
   const current = await lockManaged(trx, ctx, id);
   const own = ctx.actor.agentId === id;
   if (!own && !ctx.actor.permissions.has('agents:write')) {
-    throw new DomainError('forbidden', "you may set only your own presence");
+    throw new DomainError('forbidden', 'you may set only your own presence');
   }
   if (current.presence !== presence) {
     await trx
       .updateTable('agents')
-      .set((eb) => ({ presence, presence_since: ctx.now, version: eb('version', '+', 1), updated_at: ctx.now }))
+      .set((eb) => ({
+        presence,
+        presence_since: ctx.now,
+        version: eb('version', '+', 1),
+        updated_at: ctx.now,
+      }))
       .where('id', '=', id)
       .execute();
     await recordAudit(trx, ctx.actor, ctx.requestId, {
@@ -226,7 +282,12 @@ export async function getAgent(db: Db, ctx: Context, id: string): Promise<Agent>
   return toAgent(row);
 }
 
-export async function listAgents(db: Db, ctx: Context, filter: AgentFilter, page: PageQuery): Promise<Page<Agent>> {
+export async function listAgents(
+  db: Db,
+  ctx: Context,
+  filter: AgentFilter,
+  page: PageQuery,
+): Promise<Page<Agent>> {
   let q = withUser(db, ctx);
   if (filter.siteId) q = q.where('agents.site_id', '=', filter.siteId);
   if (filter.teamId) q = q.where('agents.team_id', '=', filter.teamId);

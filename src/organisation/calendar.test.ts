@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SiteCalendar } from '../store/tables.ts';
+import type { SiteCalendar } from '../store/index.ts';
 import { Calendar, isSiteOpen } from './calendar.ts';
 
 const weekdays = (intervals: Array<{ start: string; end: string }>) =>
@@ -47,7 +47,11 @@ describe('isSiteOpen', () => {
   });
 
   it('follows daylight saving time', () => {
-    const cal: SiteCalendar = { weekly: weekdays([{ start: '09:00', end: '17:00' }]), holidays: [], exceptions: [] };
+    const cal: SiteCalendar = {
+      weekly: weekdays([{ start: '09:00', end: '17:00' }]),
+      holidays: [],
+      exceptions: [],
+    };
     // Bucharest is UTC+3 in summer and UTC+2 in winter: the opening moves by an hour in UTC.
     expect(isSiteOpen(cal, 'Europe/Bucharest', new Date('2026-07-06T05:30:00Z'))).toBe(false); // 08:30 local
     expect(isSiteOpen(cal, 'Europe/Bucharest', new Date('2026-07-06T06:00:00Z'))).toBe(true); // 09:00 local

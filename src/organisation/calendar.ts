@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ClockTime, IsoDate, Text } from '../core/schemas.ts';
-import type { ShiftInterval, SiteCalendar } from '../store/tables.ts';
+import { ClockTime, IsoDate, Text } from '../core/index.ts';
+import type { ShiftInterval, SiteCalendar } from '../store/index.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

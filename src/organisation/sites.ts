@@ -23,8 +23,8 @@ import {
   type Page,
   type PageQuery,
   paginate,
-  recordAudit,
   type Row,
+  recordAudit,
   type SiteCalendar,
   visibleSites,
 } from '../store/index.ts';
@@ -44,10 +44,24 @@ const siteFields = {
   partnerName: Text(200).nullable(),
   timeZone: TimeZone,
   calendar: Calendar,
-  languages: z.array(LanguageProficiency).min(1).max(30).superRefine(distinctBy((l) => l.tag, 'language')),
-  skills: z.array(SkillName).max(100).superRefine(distinctBy((s) => s, 'skill')),
-  tiers: z.array(Tier).min(1).max(4).superRefine(distinctBy((t) => t, 'tier')),
-  subsidiaryIds: z.array(z.uuid()).max(100).superRefine(distinctBy((s) => s, 'subsidiary')),
+  languages: z
+    .array(LanguageProficiency)
+    .min(1)
+    .max(30)
+    .superRefine(distinctBy((l) => l.tag, 'language')),
+  skills: z
+    .array(SkillName)
+    .max(100)
+    .superRefine(distinctBy((s) => s, 'skill')),
+  tiers: z
+    .array(Tier)
+    .min(1)
+    .max(4)
+    .superRefine(distinctBy((t) => t, 'tier')),
+  subsidiaryIds: z
+    .array(z.uuid())
+    .max(100)
+    .superRefine(distinctBy((s) => s, 'subsidiary')),
   costPerHour: Money.describe('cost per productive hour'),
   qualityIndex: z.number().min(0).max(100),
   seats: z.number().int().min(0).max(100_000),
@@ -162,7 +176,13 @@ export async function createSite(trx: Db, ctx: Context, input: SiteCreate): Prom
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx.actor, ctx.requestId, { action: 'create', entity: 'site', entityId: row.id, siteId: row.id, changes: input });
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'create',
+    entity: 'site',
+    entityId: row.id,
+    siteId: row.id,
+    changes: input,
+  });
   return toSite(row);
 }
 
@@ -177,13 +197,25 @@ export async function updateSite(
   expectedVersion: number | undefined,
   input: SiteUpdate,
 ): Promise<Site> {
-  const current = await visibleSites(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const current = await visibleSites(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw notFound('site', id);
   const scope = ctx.actor.scope;
-  if (scope.kind === 'subsidiary') throw new DomainError('forbidden', "a subsidiary's staff cannot change a site shared by the group");
+  if (scope.kind === 'subsidiary')
+    throw new DomainError('forbidden', "a subsidiary's staff cannot change a site shared by the group");
   if (scope.kind === 'site') {
-    for (const field of ['subsidiaryIds', 'costPerHour', 'qualityIndex', 'operator', 'partnerName'] as const) {
-      if (input[field] !== undefined) throw new DomainError('forbidden', `${field} is set by the group administrators`);
+    for (const field of [
+      'subsidiaryIds',
+      'costPerHour',
+      'qualityIndex',
+      'operator',
+      'partnerName',
+    ] as const) {
+      if (input[field] !== undefined)
+        throw new DomainError('forbidden', `${field} is set by the group administrators`);
     }
   }
   assertVersion('site', current.version, expectedVersion);
@@ -214,7 +246,13 @@ export async function updateSite(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx.actor, ctx.requestId, { action: 'update', entity: 'site', entityId: id, siteId: id, changes: input });
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'update',
+    entity: 'site',
+    entityId: id,
+    siteId: id,
+    changes: input,
+  });
   return toSite(row);
 }
 
@@ -224,7 +262,12 @@ export async function getSite(db: Db, ctx: Context, id: string): Promise<Site> {
   return toSite(row);
 }
 
-export async function listSites(db: Db, ctx: Context, filter: SiteFilter, page: PageQuery): Promise<Page<Site>> {
+export async function listSites(
+  db: Db,
+  ctx: Context,
+  filter: SiteFilter,
+  page: PageQuery,
+): Promise<Page<Site>> {
   let q = visibleSites(db, ctx.actor).selectAll();
   if (filter.subsidiaryId) q = q.where(sql<boolean>`${filter.subsidiaryId}::uuid = any(subsidiary_ids)`);
   if (filter.country) q = q.where('country', '=', filter.country);

@@ -1,8 +1,30 @@
 import { z } from 'zod';
-import { assertGroupScope, type Context, CountryCode, CurrencyCode, invalid, LanguageTag, newId, notFound, Text, TimeZone } from '../core/index.ts';
-import { assertVersion, type Db, type Page, type PageQuery, paginate, recordAudit, type Row, visibleSubsidiaries } from '../store/index.ts';
+import {
+  assertGroupScope,
+  type Context,
+  CountryCode,
+  CurrencyCode,
+  invalid,
+  LanguageTag,
+  newId,
+  notFound,
+  Text,
+  TimeZone,
+} from '../core/index.ts';
+import {
+  assertVersion,
+  type Db,
+  type Page,
+  type PageQuery,
+  paginate,
+  type Row,
+  recordAudit,
+  visibleSubsidiaries,
+} from '../store/index.ts';
 
-export const SubsidiaryCode = z.string().regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'must be 2–16 capitals, digits or -, such as FR');
+export const SubsidiaryCode = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9-]{1,15}$/, 'must be 2–16 capitals, digits or -, such as FR');
 
 export const SubsidiaryCreate = z
   .object({
@@ -13,7 +35,9 @@ export const SubsidiaryCreate = z
     defaultLanguage: LanguageTag,
     timeZone: TimeZone,
     currency: CurrencyCode,
-    dataRegion: z.string().regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be a region name such as eu-west or af-north'),
+    dataRegion: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, 'must be a region name such as eu-west or af-north'),
   })
   .strict();
 export type SubsidiaryCreate = z.infer<typeof SubsidiaryCreate>;
@@ -101,11 +125,18 @@ export async function updateSubsidiary(
   expectedVersion: number | undefined,
   input: SubsidiaryUpdate,
 ): Promise<Subsidiary> {
-  const current = await visibleSubsidiaries(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const current = await visibleSubsidiaries(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw notFound('subsidiary', id);
   if (ctx.actor.scope.kind === 'site') throw notFound('subsidiary', id);
   assertVersion('subsidiary', current.version, expectedVersion);
-  checkDefaultLanguage(input.languages ?? current.languages, input.defaultLanguage ?? current.default_language);
+  checkDefaultLanguage(
+    input.languages ?? current.languages,
+    input.defaultLanguage ?? current.default_language,
+  );
   const row = await trx
     .updateTable('subsidiaries')
     .set((eb) => ({
@@ -148,7 +179,9 @@ export async function listSubsidiaries(
   if (filter.country) q = q.where('country', '=', filter.country);
   if (filter.q) {
     const like = `%${filter.q.toLowerCase()}%`;
-    q = q.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['code']), 'like', like)]));
+    q = q.where((eb) =>
+      eb.or([eb(eb.fn('lower', ['name']), 'like', like), eb(eb.fn('lower', ['code']), 'like', like)]),
+    );
   }
   const result = await paginate(q, 'subsidiaries.id', page);
   return { items: result.items.map(toSubsidiary), nextCursor: result.nextCursor };

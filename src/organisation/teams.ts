@@ -7,14 +7,17 @@ import {
   type Page,
   type PageQuery,
   paginate,
-  recordAudit,
   type Row,
+  recordAudit,
   visibleTeams,
 } from '../store/index.ts';
 
 export const TeamCreate = z.object({ siteId: z.uuid(), name: Text(200) }).strict();
 export type TeamCreate = z.infer<typeof TeamCreate>;
-export const TeamUpdate = z.object({ name: Text(200) }).partial().strict();
+export const TeamUpdate = z
+  .object({ name: Text(200) })
+  .partial()
+  .strict();
 export type TeamUpdate = z.infer<typeof TeamUpdate>;
 export const TeamFilter = z.object({ siteId: z.uuid().optional() });
 export type TeamFilter = z.infer<typeof TeamFilter>;
@@ -48,7 +51,13 @@ export async function createTeam(trx: Db, ctx: Context, input: TeamCreate): Prom
     .values({ id: newId(), site_id: input.siteId, name: input.name })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx.actor, ctx.requestId, { action: 'create', entity: 'team', entityId: row.id, siteId: row.site_id, changes: input });
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'create',
+    entity: 'team',
+    entityId: row.id,
+    siteId: row.site_id,
+    changes: input,
+  });
   return toTeam(row);
 }
 
@@ -59,9 +68,14 @@ export async function updateTeam(
   expectedVersion: number | undefined,
   input: TeamUpdate,
 ): Promise<Team> {
-  const current = await visibleTeams(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const current = await visibleTeams(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw notFound('team', id);
-  if (!managesSite(ctx.actor, current.site_id)) throw new DomainError('forbidden', "only the site's or the group's staff change its teams");
+  if (!managesSite(ctx.actor, current.site_id))
+    throw new DomainError('forbidden', "only the site's or the group's staff change its teams");
   assertVersion('team', current.version, expectedVersion);
   const row = await trx
     .updateTable('teams')
@@ -69,7 +83,13 @@ export async function updateTeam(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await recordAudit(trx, ctx.actor, ctx.requestId, { action: 'update', entity: 'team', entityId: id, siteId: row.site_id, changes: input });
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'update',
+    entity: 'team',
+    entityId: id,
+    siteId: row.site_id,
+    changes: input,
+  });
   return toTeam(row);
 }
 
@@ -79,7 +99,12 @@ export async function getTeam(db: Db, ctx: Context, id: string): Promise<Team> {
   return toTeam(row);
 }
 
-export async function listTeams(db: Db, ctx: Context, filter: TeamFilter, page: PageQuery): Promise<Page<Team>> {
+export async function listTeams(
+  db: Db,
+  ctx: Context,
+  filter: TeamFilter,
+  page: PageQuery,
+): Promise<Page<Team>> {
   let q = visibleTeams(db, ctx.actor).selectAll();
   if (filter.siteId) q = q.where('site_id', '=', filter.siteId);
   const result = await paginate(q, 'teams.id', page);

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { type Context, DomainError, hashPassword, invalid, LanguageTag, newId, notFound, type Scope, Text } from '../core/index.ts';
+import {
+  type Context,
+  DomainError,
+  hashPassword,
+  invalid,
+  LanguageTag,
+  newId,
+  notFound,
+  type Scope,
+  Text,
+} from '../core/index.ts';
 import {
   assertVersion,
   type Db,
@@ -8,12 +18,16 @@ import {
   type Page,
   type PageQuery,
   paginate,
-  recordAudit,
   type Row,
+  recordAudit,
   visibleUsers,
 } from '../store/index.ts';
 
-export const Email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be an email address' }));
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be an email address' }));
 export const Password = z.string().min(10, 'must have at least 10 characters').max(1024);
 
 export const ScopeInput = z.discriminatedUnion('kind', [
@@ -86,21 +100,37 @@ function grantable(ctx: Context, scope: Scope): boolean {
 
 async function checkScopeExists(trx: Db, scope: Scope): Promise<void> {
   if (scope.kind === 'subsidiary') {
-    const found = await trx.selectFrom('subsidiaries').select('id').where('id', '=', scope.subsidiaryId).executeTakeFirst();
+    const found = await trx
+      .selectFrom('subsidiaries')
+      .select('id')
+      .where('id', '=', scope.subsidiaryId)
+      .executeTakeFirst();
     if (!found) throw invalid('scope.subsidiaryId', 'is not a subsidiary of the group');
   }
   if (scope.kind === 'site') {
-    const found = await trx.selectFrom('sites').select('id').where('id', '=', scope.siteId).executeTakeFirst();
+    const found = await trx
+      .selectFrom('sites')
+      .select('id')
+      .where('id', '=', scope.siteId)
+      .executeTakeFirst();
     if (!found) throw invalid('scope.siteId', 'is not a site of the group');
   }
 }
 
 /** Insert a person's account; the caller has checked the scope may be granted. */
 export async function insertUser(trx: Db, ctx: Context, input: UserCreate): Promise<Row<'users'>> {
-  if (input.role === 'agent' && input.scope.kind !== 'site') throw invalid('scope.kind', 'an agent works at a site');
+  if (input.role === 'agent' && input.scope.kind !== 'site')
+    throw invalid('scope.kind', 'an agent works at a site');
   await checkScopeExists(trx, input.scope);
-  const taken = await trx.selectFrom('users').select('id').where('email', '=', input.email).executeTakeFirst();
-  if (taken) throw new DomainError('conflict', `email: ${input.email} already has an account`, [{ path: 'email', message: 'already has an account' }]);
+  const taken = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  if (taken)
+    throw new DomainError('conflict', `email: ${input.email} already has an account`, [
+      { path: 'email', message: 'already has an account' },
+    ]);
   const row = await trx
     .insertInto('users')
     .values({
@@ -130,7 +160,8 @@ export async function insertUser(trx: Db, ctx: Context, input: UserCreate): Prom
 
 /** Create a person's account within the actor's own scope. */
 export async function createUser(trx: Db, ctx: Context, input: UserCreate): Promise<User> {
-  if (!grantable(ctx, input.scope)) throw new DomainError('forbidden', 'you cannot give a scope wider than your own');
+  if (!grantable(ctx, input.scope))
+    throw new DomainError('forbidden', 'you cannot give a scope wider than your own');
   return toUser(await insertUser(trx, ctx, input));
 }
 
@@ -141,9 +172,14 @@ export async function updateUser(
   expectedVersion: number | undefined,
   input: UserUpdate,
 ): Promise<User> {
-  const current = await visibleUsers(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const current = await visibleUsers(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!current) throw notFound('user', id);
-  if (!grantable(ctx, scopeOfUser(current))) throw new DomainError('forbidden', 'this account is managed by a wider scope');
+  if (!grantable(ctx, scopeOfUser(current)))
+    throw new DomainError('forbidden', 'this account is managed by a wider scope');
   assertVersion('user', current.version, expectedVersion);
   const row = await trx
     .updateTable('users')
@@ -158,9 +194,14 @@ export async function updateUser(
     .returningAll()
     .executeTakeFirstOrThrow();
   if (input.password) {
-    await trx.updateTable('users').set({ password_hash: await hashPassword(input.password) }).where('id', '=', id).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(input.password) })
+      .where('id', '=', id)
+      .execute();
   }
-  if (input.password || input.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+  if (input.password || input.active === false)
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
   const { password, ...audited } = input;
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'update',
@@ -179,7 +220,12 @@ export async function getUser(db: Db, ctx: Context, id: string): Promise<User> {
   return toUser(row);
 }
 
-export async function listUsers(db: Db, ctx: Context, filter: UserFilter, page: PageQuery): Promise<Page<User>> {
+export async function listUsers(
+  db: Db,
+  ctx: Context,
+  filter: UserFilter,
+  page: PageQuery,
+): Promise<Page<User>> {
   let q = visibleUsers(db, ctx.actor).selectAll();
   if (filter.role) q = q.where('role', '=', filter.role);
   const result = await paginate(q, 'users.id', page);

@@ -1,7 +1,21 @@
 import { z } from 'zod';
-import { ALL_PERMISSIONS, type Context, DomainError, newId, notFound, type Permission } from '../core/index.ts';
+import {
+  ALL_PERMISSIONS,
+  type Context,
+  DomainError,
+  newId,
+  notFound,
+  type Permission,
+} from '../core/index.ts';
 import { ScopeInput } from '../organisation/index.ts';
-import { type Db, managesSite, managesSubsidiary, recordAudit, type Row, visibleApiKeys } from '../store/index.ts';
+import {
+  type Db,
+  managesSite,
+  managesSubsidiary,
+  type Row,
+  recordAudit,
+  visibleApiKeys,
+} from '../store/index.ts';
 import { forgetCredential, newApiKeyToken, scopeOf } from './auth.ts';
 
 export const ApiKeyCreate = z
@@ -39,8 +53,13 @@ const toApiKey = (r: Row<'api_keys'>): ApiKey => ({
 });
 
 /** Issue an API key for an integration: never more permissions nor a wider scope than its creator's. */
-export async function createApiKey(trx: Db, ctx: Context, input: ApiKeyCreate): Promise<{ apiKey: ApiKey; token: string }> {
-  if (ctx.actor.kind !== 'user') throw new DomainError('forbidden', 'API keys are issued by people, not by other keys');
+export async function createApiKey(
+  trx: Db,
+  ctx: Context,
+  input: ApiKeyCreate,
+): Promise<{ apiKey: ApiKey; token: string }> {
+  if (ctx.actor.kind !== 'user')
+    throw new DomainError('forbidden', 'API keys are issued by people, not by other keys');
   const beyond = input.permissions.filter((p) => !ctx.actor.permissions.has(p));
   if (beyond.length > 0) throw new DomainError('forbidden', `you cannot grant ${beyond.join(', ')}`);
   const scope = input.scope ?? ctx.actor.scope;
@@ -85,7 +104,11 @@ export async function listApiKeys(db: Db, ctx: Context): Promise<ApiKey[]> {
 }
 
 export async function revokeApiKey(trx: Db, ctx: Context, id: string): Promise<void> {
-  const row = await visibleApiKeys(trx, ctx.actor).selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  const row = await visibleApiKeys(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw notFound('API key', id);
   if (row.revoked_at) return;
   await trx.updateTable('api_keys').set({ revoked_at: ctx.now }).where('id', '=', id).execute();

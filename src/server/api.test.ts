@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../testing/server.ts';
+import { startTestServer, type TestServer } from '../testing/index.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -15,13 +15,22 @@ describe('the HTTP API', () => {
     const me = await admin.get('/api/auth/me');
     expect(me.status).toBe(200);
     expect(me.body.user.role).toBe('admin');
-    expect(me.body.user.scope).toEqual({ kind: 'subsidiary', subsidiaryId: server.fixture.subsidiaries.fr.id });
+    expect(me.body.user.scope).toEqual({
+      kind: 'subsidiary',
+      subsidiaryId: server.fixture.subsidiaries.fr.id,
+    });
     expect(me.headers['x-request-id']).toBeTruthy();
   });
 
   it('refuses a wrong password and an unknown email alike', async () => {
-    const wrong = await server.anonymous.post('/api/auth/login', { email: 'fr.admin@test.example', password: 'nope-nope-nope' });
-    const unknown = await server.anonymous.post('/api/auth/login', { email: 'nobody@test.example', password: 'nope-nope-nope' });
+    const wrong = await server.anonymous.post('/api/auth/login', {
+      email: 'fr.admin@test.example',
+      password: 'nope-nope-nope',
+    });
+    const unknown = await server.anonymous.post('/api/auth/login', {
+      email: 'nobody@test.example',
+      password: 'nope-nope-nope',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
@@ -44,7 +53,9 @@ describe('the HTTP API', () => {
     expect(read.body.messages).toHaveLength(1);
     expect(read.body.messages[0].text).toBe('Bonjour, ma fibre ne marche plus');
     const customer = await admin.get(`/api/customers/${created.body.customerId}`);
-    expect(customer.body.identities).toEqual([expect.objectContaining({ kind: 'phone', value: '+33611223344' })]);
+    expect(customer.body.identities).toEqual([
+      expect.objectContaining({ kind: 'phone', value: '+33611223344' }),
+    ]);
 
     // The channel delivers the same message again: nothing new is stored.
     const again = await admin.post('/api/conversations', {

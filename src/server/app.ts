@@ -5,11 +5,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Permission } from '../core/actor.ts';
-import type { Clock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
-import { DomainError } from '../core/errors.ts';
-import { newId } from '../core/ids.ts';
+import type { Permission } from '../core/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { Config } from '../core/index.ts';
+import { DomainError } from '../core/index.ts';
+import { newId } from '../core/index.ts';
 import type { Db } from '../store/index.ts';
 import { authenticateApiKey, authenticateSession, SESSION_COOKIE, sameSecret } from './auth.ts';
 import { problemFor, sendProblem, toProblem } from './problem.ts';
@@ -102,7 +102,10 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if (req.url.startsWith('/api/') && !deps.isReady()) {
-      return sendProblem(reply, problemFor('not_ready', 'migrations or the demo world are not done yet', req));
+      return sendProblem(
+        reply,
+        problemFor('not_ready', 'migrations or the demo world are not done yet', req),
+      );
     }
     await authenticate(req, deps);
   });

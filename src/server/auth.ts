@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Actor, permissionsOf, type Permission, type Role, type Scope } from '../core/actor.ts';
+import { type Actor, type Permission, permissionsOf, type Role, type Scope } from '../core/index.ts';
 import type { Db, Row } from '../store/index.ts';
 
 /**
@@ -22,8 +22,13 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function scopeOf(row: { scope_kind: string; subsidiary_id: string | null; site_id: string | null }): Scope {
-  if (row.scope_kind === 'subsidiary' && row.subsidiary_id) return { kind: 'subsidiary', subsidiaryId: row.subsidiary_id };
+export function scopeOf(row: {
+  scope_kind: string;
+  subsidiary_id: string | null;
+  site_id: string | null;
+}): Scope {
+  if (row.scope_kind === 'subsidiary' && row.subsidiary_id)
+    return { kind: 'subsidiary', subsidiaryId: row.subsidiary_id };
   if (row.scope_kind === 'site' && row.site_id) return { kind: 'site', siteId: row.site_id };
   return { kind: 'group' };
 }
@@ -66,7 +71,11 @@ async function actorForUser(db: Db, user: Row<'users'>): Promise<Actor> {
 }
 
 /** The actor behind a session cookie, if the session is live and the user active. */
-export async function authenticateSession(db: Db, token: string, now: Date): Promise<Authenticated | undefined> {
+export async function authenticateSession(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<Authenticated | undefined> {
   const key = `s:${token}`;
   const hit = cached(key, now.getTime());
   if (hit !== null) return hit;
@@ -108,7 +117,11 @@ export async function endSession(db: Db, token: string): Promise<void> {
 }
 
 /** The actor behind an API key: its own permissions, never more than its role allows. */
-export async function authenticateApiKey(db: Db, bearer: string, now: Date): Promise<Authenticated | undefined> {
+export async function authenticateApiKey(
+  db: Db,
+  bearer: string,
+  now: Date,
+): Promise<Authenticated | undefined> {
   const match = API_KEY_PATTERN.exec(bearer);
   if (!match?.[1] || !match[2]) return undefined;
   const [, prefix, secret] = match;

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError, type ErrorCode, type FieldIssue } from '../core/errors.ts';
+import { DomainError, type ErrorCode, type FieldIssue } from '../core/index.ts';
 
 /** The one map from domain error codes to HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -59,7 +59,12 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
-export function problemFor(code: ErrorCode, detail: string, req: FastifyRequest, issues: FieldIssue[] = []): Problem {
+export function problemFor(
+  code: ErrorCode,
+  detail: string,
+  req: FastifyRequest,
+  issues: FieldIssue[] = [],
+): Problem {
   return {
     type: `urn:relais:problem:${code}`,
     title: TITLES[code],
@@ -93,7 +98,10 @@ export function toProblem(error: unknown, req: FastifyRequest): Problem {
       const path = (params.issue?.path ?? []).map(String);
       // Unknown fields are named, so the caller sees which one to drop.
       if (params.issue?.code === 'unrecognized_keys' && params.issue.keys?.length) {
-        return { path: [where, ...path, params.issue.keys.join(',')].join('.'), message: 'is not a known field' };
+        return {
+          path: [where, ...path, params.issue.keys.join(',')].join('.'),
+          message: 'is not a known field',
+        };
       }
       return { path: [where, ...path].join('.'), message: v.message ?? 'is not valid' };
     });
@@ -135,6 +143,9 @@ function constraintProblem(error: unknown, req: FastifyRequest): Problem | undef
   const e = error as { code?: unknown; constraint?: unknown; detail?: unknown };
   if (typeof e.code !== 'string' || !/^23\d{3}$/.test(e.code)) return undefined;
   const where = typeof e.constraint === 'string' ? e.constraint : 'a constraint';
-  if (e.code === '23505') return problemFor('conflict', `a record with the same unique value exists (${where})`, req);
-  return problemFor('validation_failed', `the change breaks ${where}`, req, [{ path: where, message: 'is violated' }]);
+  if (e.code === '23505')
+    return problemFor('conflict', `a record with the same unique value exists (${where})`, req);
+  return problemFor('validation_failed', `the change breaks ${where}`, req, [
+    { path: where, message: 'is violated' },
+  ]);
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../core/actor.ts';
-import type { Context } from '../core/context.ts';
-import { DomainError } from '../core/errors.ts';
-import type { Clock } from '../core/clock.ts';
+import type { Actor } from '../core/index.ts';
+import type { Clock } from '../core/index.ts';
+import type { Context } from '../core/index.ts';
+import { DomainError } from '../core/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

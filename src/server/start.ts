@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from '../core/clock.ts';
-import type { Config } from '../core/config.ts';
+import { type Clock, systemClock } from '../core/index.ts';
+import type { Config } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
 import { migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';
@@ -34,7 +34,13 @@ export async function startRelais(
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await storeFor(config));
   let ready = false;
-  const app = await buildServer({ db: store.db, config, clock, logger: options.logger, isReady: () => ready });
+  const app = await buildServer({
+    db: store.db,
+    config,
+    clock,
+    logger: options.logger,
+    isReady: () => ready,
+  });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
   const readyPromise = (async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Actor } from '../core/actor.ts';
+import type { Actor } from '../core/index.ts';
 import type { Database } from './tables.ts';
 
 export interface AuditEntry {

@@ -36,6 +36,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection that the server closes (restart, failover) is dropped and replaced
+    // by the pool; without a listener the error would end the process.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redact(options.url), close: () => db.destroy() };
   }

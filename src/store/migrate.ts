@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '../core/index.ts';
 import type { Db } from './database.ts';
 
 export interface Migration {
@@ -36,14 +36,14 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
  * migration whose file has changed, or one this version does not know, stops everything.
  */
 export async function migrate(db: Db, migrations: Migration[] = loadMigrations()): Promise<Migration[]> {
-  await sql`create table if not exists schema_migrations (
-    version integer primary key,
-    name text not null,
-    checksum text not null,
-    applied_at timestamptz not null default now()
-  )`.execute(db);
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+    await sql`create table if not exists schema_migrations (
+      version integer primary key,
+      name text not null,
+      checksum text not null,
+      applied_at timestamptz not null default now()
+    )`.execute(trx);
     const applied = await trx.selectFrom('schema_migrations').selectAll().orderBy('version').execute();
     const known = new Map(migrations.map((m) => [m.version, m]));
     for (const row of applied) {

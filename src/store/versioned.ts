@@ -1,4 +1,4 @@
-import { DomainError } from '../core/errors.ts';
+import { DomainError } from '../core/index.ts';
 
 /**
  * Optimistic concurrency: a change names the version it was made from (the ETag the

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Actor } from '../core/actor.ts';
+import type { Actor } from '../core/index.ts';
 import type { Database } from './tables.ts';
 
 /**
@@ -30,7 +30,8 @@ export function visibleSubsidiaries(db: Executor, actor: Actor) {
 export function visibleSites(db: Executor, actor: Actor) {
   const q = db.selectFrom('sites');
   const s = actor.scope;
-  if (s.kind === 'subsidiary') return q.where(sql<boolean>`${s.subsidiaryId}::uuid = any(sites.subsidiary_ids)`);
+  if (s.kind === 'subsidiary')
+    return q.where(sql<boolean>`${s.subsidiaryId}::uuid = any(sites.subsidiary_ids)`);
   if (s.kind === 'site') return q.where('sites.id', '=', s.siteId);
   return q;
 }
@@ -61,7 +62,10 @@ export function visibleUsers(db: Executor, actor: Actor) {
   const s = actor.scope;
   if (s.kind === 'subsidiary') {
     return q.where((eb) =>
-      eb.or([eb('users.subsidiary_id', '=', s.subsidiaryId), eb('users.site_id', 'in', sitesServing(s.subsidiaryId))]),
+      eb.or([
+        eb('users.subsidiary_id', '=', s.subsidiaryId),
+        eb('users.site_id', 'in', sitesServing(s.subsidiaryId)),
+      ]),
     );
   }
   if (s.kind === 'site') return q.where('users.site_id', '=', s.siteId);
@@ -112,7 +116,10 @@ export function visibleApiKeys(db: Executor, actor: Actor) {
 
 /** Whether the actor may act inside this subsidiary (create its customers and conversations). */
 export async function reachesSubsidiary(db: Executor, actor: Actor, subsidiaryId: string): Promise<boolean> {
-  const row = await visibleSubsidiaries(db, actor).select('id').where('id', '=', subsidiaryId).executeTakeFirst();
+  const row = await visibleSubsidiaries(db, actor)
+    .select('id')
+    .where('id', '=', subsidiaryId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -130,6 +137,7 @@ export function managesSite(actor: Actor, siteId: string): boolean {
 /** Whether the actor manages this subsidiary's own settings: group or that subsidiary. */
 export function managesSubsidiary(actor: Actor, subsidiaryId: string): boolean {
   return (
-    actor.scope.kind === 'group' || (actor.scope.kind === 'subsidiary' && actor.scope.subsidiaryId === subsidiaryId)
+    actor.scope.kind === 'group' ||
+    (actor.scope.kind === 'subsidiary' && actor.scope.subsidiaryId === subsidiaryId)
   );
 }

@@ -1,5 +1,5 @@
-import { type Context, hashPassword, SYSTEM_ACTOR } from '../core/index.ts';
 import { createConversation } from '../conversations/index.ts';
+import { type Context, hashPassword, SYSTEM_ACTOR } from '../core/index.ts';
 import { createCustomer } from '../customers/index.ts';
 import {
   createAgent,
@@ -68,7 +68,11 @@ export async function createFixture(db: Db) {
       currency: 'MAD',
       dataRegion: 'af-north',
     });
-    const paris = await createSite(trx, ctx, site('PAR', { name: 'Paris', tiers: ['level2', 'expert'], subsidiaryIds: [fr.id] }));
+    const paris = await createSite(
+      trx,
+      ctx,
+      site('PAR', { name: 'Paris', tiers: ['level2', 'expert'], subsidiaryIds: [fr.id] }),
+    );
     const casablanca = await createSite(
       trx,
       ctx,
@@ -99,16 +103,29 @@ export async function createFixture(db: Db) {
       }),
     );
 
-    const person = (email: string, role: 'agent' | 'supervisor' | 'analyst' | 'admin', scope: Parameters<typeof createUser>[2]['scope']) =>
+    const person = (
+      email: string,
+      role: 'agent' | 'supervisor' | 'analyst' | 'admin',
+      scope: Parameters<typeof createUser>[2]['scope'],
+    ) =>
       createUser(trx, ctx, { email, displayName: email.split('@')[0] ?? email, locale: 'en', role, scope });
     const users = {
       groupAdmin: await person('group.admin@test.example', 'admin', { kind: 'group' }),
       groupAnalyst: await person('group.analyst@test.example', 'analyst', { kind: 'group' }),
       frAdmin: await person('fr.admin@test.example', 'admin', { kind: 'subsidiary', subsidiaryId: fr.id }),
-      frAnalyst: await person('fr.analyst@test.example', 'analyst', { kind: 'subsidiary', subsidiaryId: fr.id }),
-      maSupervisor: await person('ma.supervisor@test.example', 'supervisor', { kind: 'subsidiary', subsidiaryId: ma.id }),
+      frAnalyst: await person('fr.analyst@test.example', 'analyst', {
+        kind: 'subsidiary',
+        subsidiaryId: fr.id,
+      }),
+      maSupervisor: await person('ma.supervisor@test.example', 'supervisor', {
+        kind: 'subsidiary',
+        subsidiaryId: ma.id,
+      }),
       casAdmin: await person('cas.admin@test.example', 'admin', { kind: 'site', siteId: casablanca.id }),
-      casSupervisor: await person('cas.supervisor@test.example', 'supervisor', { kind: 'site', siteId: casablanca.id }),
+      casSupervisor: await person('cas.supervisor@test.example', 'supervisor', {
+        kind: 'site',
+        siteId: casablanca.id,
+      }),
     };
     const agentAt = (email: string, siteId: string, tier: 'level1' | 'level2') =>
       createAgent(trx, ctx, {
@@ -143,7 +160,12 @@ export async function createFixture(db: Db) {
       frUnrouted: await customer(fr.id, 'Chloé Petit', 'chloe@client.example'),
       maAtCasablanca: await customer(ma.id, 'يوسف العلوي', 'youssef@client.example'),
     };
-    const conversation = async (subsidiaryId: string, customerId: string, siteId: string | undefined, text: string) =>
+    const conversation = async (
+      subsidiaryId: string,
+      customerId: string,
+      siteId: string | undefined,
+      text: string,
+    ) =>
       (
         await createConversation(trx, ctx, {
           subsidiaryId,
@@ -158,12 +180,29 @@ export async function createFixture(db: Db) {
         })
       ).conversation;
     const conversations = {
-      frAtCasablanca: await conversation(fr.id, customers.frAtCasablanca.id, casablanca.id, 'Facture incorrecte'),
+      frAtCasablanca: await conversation(
+        fr.id,
+        customers.frAtCasablanca.id,
+        casablanca.id,
+        'Facture incorrecte',
+      ),
       frAtBucharest: await conversation(fr.id, customers.frAtBucharest.id, bucharest.id, 'Box en panne'),
       frUnrouted: await conversation(fr.id, customers.frUnrouted.id, undefined, 'Changement de forfait'),
-      maAtCasablanca: await conversation(ma.id, customers.maAtCasablanca.id, casablanca.id, 'مشكلة في الفاتورة'),
+      maAtCasablanca: await conversation(
+        ma.id,
+        customers.maAtCasablanca.id,
+        casablanca.id,
+        'مشكلة في الفاتورة',
+      ),
     };
-    return { subsidiaries: { fr, ma }, sites: { paris, casablanca, bucharest }, users, agents, customers, conversations };
+    return {
+      subsidiaries: { fr, ma },
+      sites: { paris, casablanca, bucharest },
+      users,
+      agents,
+      customers,
+      conversations,
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { systemClock } from '../core/clock.ts';
-import { loadConfig } from '../core/config.ts';
-import { type App, buildServer } from '../server/app.ts';
+import { systemClock } from '../core/index.ts';
+import { loadConfig } from '../core/index.ts';
+import { type App, buildServer } from '../server/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture.ts';
 import { freshStore } from './store.ts';
 
@@ -14,7 +14,11 @@ export interface Response {
 }
 
 export interface Client {
-  request(method: string, url: string, options?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<Response>;
+  request(
+    method: string,
+    url: string,
+    options?: { body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<Response>;
   get(url: string): Promise<Response>;
   post(url: string, body: unknown): Promise<Response>;
   /** PATCH with If-Match taken from a fresh GET, as a careful client does. */
@@ -45,7 +49,12 @@ function clientFor(app: App, auth: { cookie?: string; csrf?: string; bearer?: st
     } else if (payload !== undefined) {
       headers['content-type'] ??= 'application/json';
     }
-    const res = await app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = await app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
     return toResponse(res);
   };
   return {
@@ -75,8 +84,19 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const store = await freshStore();
   const fixture = await createFixture(store.db);
-  const config = loadConfig({ LOG_LEVEL: 'silent', RELAIS_MEMORY: 'true', RELAIS_LOGIN_LIMIT: '1000', ...env });
-  const app = await buildServer({ db: store.db, config, clock: systemClock, logger: false, isReady: () => true });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    RELAIS_MEMORY: 'true',
+    RELAIS_LOGIN_LIMIT: '1000',
+    ...env,
+  });
+  const app = await buildServer({
+    db: store.db,
+    config,
+    clock: systemClock,
+    logger: false,
+    isReady: () => true,
+  });
   await app.ready();
   return {
     app,
@@ -85,8 +105,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     anonymous: clientFor(app, {}),
     withKey: (token) => clientFor(app, { bearer: token }),
     async as(email) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: FIXTURE_PASSWORD } });
-      if (res.statusCode !== 200) throw new Error(`sign-in of ${email} failed: ${res.statusCode} ${res.body}`);
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: FIXTURE_PASSWORD },
+      });
+      if (res.statusCode !== 200)
+        throw new Error(`sign-in of ${email} failed: ${res.statusCode} ${res.body}`);
       const cookie = res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
       return clientFor(app, { cookie, csrf: res.json().csrfToken });
     },

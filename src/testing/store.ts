@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig } from '../core/config.ts';
+import { loadConfig } from '../core/index.ts';
 import { migrate, openStore, type Store } from '../store/index.ts';
 
 /**

@@ -73,7 +73,11 @@ export function accessRoutes(app: App, deps: ServerDeps): void {
     '/api/api-keys',
     {
       config: { permission: 'api_keys:write' },
-      schema: { tags, summary: 'List API keys in your scope', response: { 200: z.object({ items: z.array(ApiKey) }), ...errors } },
+      schema: {
+        tags,
+        summary: 'List API keys in your scope',
+        response: { 200: z.object({ items: z.array(ApiKey) }), ...errors },
+      },
     },
     async (req) => ({ items: await listApiKeys(db, contextOf(req, clock)) }),
   );
@@ -98,7 +102,12 @@ export function accessRoutes(app: App, deps: ServerDeps): void {
     '/api/api-keys/:id',
     {
       config: { permission: 'api_keys:write' },
-      schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 204: z.null(), ...errors } },
+      schema: {
+        tags,
+        summary: 'Revoke an API key',
+        params: IdParams,
+        response: { 204: z.null(), ...errors },
+      },
     },
     async (req, reply) => {
       const ctx = contextOf(req, clock);

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../../core/errors.ts';
-import { verifyPassword } from '../../core/password.ts';
-import { permissionsOf } from '../../core/actor.ts';
+import { DomainError, permissionsOf, verifyPassword } from '../../core/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { CSRF_COOKIE, endSession, SESSION_COOKIE, scopeOf, startSession } from '../auth.ts';
 import { Problem } from '../problem.ts';
@@ -28,8 +26,7 @@ const Me = z.object({
 });
 
 // Verifying against a real hash when the email is unknown keeps both answers equally slow.
-const DUMMY_HASH =
-  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export function authRoutes(app: App, deps: ServerDeps): void {
   const cookieOptions = {
@@ -61,13 +58,35 @@ export function authRoutes(app: App, deps: ServerDeps): void {
       },
     },
     async (req, reply) => {
-      const user = await deps.db.selectFrom('users').selectAll().where('email', '=', req.body.email).executeTakeFirst();
+      const user = await deps.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', req.body.email)
+        .executeTakeFirst();
       const ok = await verifyPassword(req.body.password, user?.password_hash ?? DUMMY_HASH);
-      if (!user || !ok || !user.active) throw new DomainError('unauthenticated', 'the email or the password is wrong');
-      const agent = await deps.db.selectFrom('agents').select('id').where('user_id', '=', user.id).executeTakeFirst();
-      const session = await startSession(deps.db, user.id, deps.clock.now(), deps.config.RELAIS_SESSION_HOURS);
-      reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, httpOnly: true, expires: session.expiresAt });
-      reply.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookieOptions, httpOnly: false, expires: session.expiresAt });
+      if (!user || !ok || !user.active)
+        throw new DomainError('unauthenticated', 'the email or the password is wrong');
+      const agent = await deps.db
+        .selectFrom('agents')
+        .select('id')
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
+      const session = await startSession(
+        deps.db,
+        user.id,
+        deps.clock.now(),
+        deps.config.RELAIS_SESSION_HOURS,
+      );
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        ...cookieOptions,
+        httpOnly: true,
+        expires: session.expiresAt,
+      });
+      reply.setCookie(CSRF_COOKIE, session.csrfToken, {
+        ...cookieOptions,
+        httpOnly: false,
+        expires: session.expiresAt,
+      });
       const scope = scopeOf(user);
       return {
         user: {
@@ -87,7 +106,10 @@ export function authRoutes(app: App, deps: ServerDeps): void {
 
   app.post(
     '/api/auth/logout',
-    { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } } },
+    {
+      config: { public: true },
+      schema: { tags: ['auth'], summary: 'Sign out', response: { 204: z.null() } },
+    },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await endSession(deps.db, token);

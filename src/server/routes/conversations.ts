@@ -31,7 +31,12 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     '/api/conversations',
     {
       config: { permission: 'conversations:read' },
-      schema: { tags, summary: 'List conversations', querystring: PageQuery.extend(ConversationFilter.shape).strict(), response: { 200: pageOf(Conversation), ...errors } },
+      schema: {
+        tags,
+        summary: 'List conversations',
+        querystring: PageQuery.extend(ConversationFilter.shape).strict(),
+        response: { 200: pageOf(Conversation), ...errors },
+      },
     },
     async (req) => listConversations(db, contextOf(req, clock), req.query, req.query),
   );
@@ -59,7 +64,12 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     '/api/conversations/:id',
     {
       config: { permission: 'conversations:read' },
-      schema: { tags, summary: 'Read a conversation with its latest messages', params: IdParams, response: { 200: ConversationDetail, ...errors } },
+      schema: {
+        tags,
+        summary: 'Read a conversation with its latest messages',
+        params: IdParams,
+        response: { 200: ConversationDetail, ...errors },
+      },
     },
     async (req, reply) => withEtag(reply, await getConversation(db, contextOf(req, clock), req.params.id)),
   );
@@ -78,7 +88,9 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     async (req, reply) => {
       const ctx = contextOf(req, clock);
       const version = expectedVersion(req);
-      const updated = await db.transaction().execute((trx) => updateConversation(trx, ctx, req.params.id, version, req.body));
+      const updated = await db
+        .transaction()
+        .execute((trx) => updateConversation(trx, ctx, req.params.id, version, req.body));
       return withEtag(reply, updated);
     },
   );
@@ -86,7 +98,13 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     '/api/conversations/:id/messages',
     {
       config: { permission: 'conversations:read' },
-      schema: { tags, summary: "Page through a conversation's messages, oldest first", params: IdParams, querystring: PageQuery.strict(), response: { 200: pageOf(Message), ...errors } },
+      schema: {
+        tags,
+        summary: "Page through a conversation's messages, oldest first",
+        params: IdParams,
+        querystring: PageQuery.strict(),
+        response: { 200: pageOf(Message), ...errors },
+      },
     },
     async (req) => listMessages(db, contextOf(req, clock), req.params.id, req.query),
   );
@@ -112,7 +130,12 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     '/api/conversations/:id/messages/:messageId',
     {
       config: { permission: 'conversations:read' },
-      schema: { tags, summary: 'Read one message', params: MessageParams, response: { 200: Message, ...errors } },
+      schema: {
+        tags,
+        summary: 'Read one message',
+        params: MessageParams,
+        response: { 200: Message, ...errors },
+      },
     },
     async (req) => getMessage(db, contextOf(req, clock), req.params.id, req.params.messageId),
   );

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import {
   addIdentity,
-  changeConsent,
   ConsentChange,
   ConsentEvent,
-  consentHistory,
-  createCustomer,
   Customer,
   CustomerCreate,
   CustomerFilter,
   CustomerUpdate,
+  changeConsent,
+  consentHistory,
+  createCustomer,
   getCustomer,
   Identity,
   IdentityInput,
@@ -44,11 +44,19 @@ export function customerRoutes(app: App, deps: ServerDeps): void {
     '/api/customers/:id/identities',
     {
       config: { permission: 'customers:write' },
-      schema: { tags, summary: 'Add an identity (email, phone…) to a customer', params: IdParams, body: IdentityInput, response: { 201: Identity, ...errors } },
+      schema: {
+        tags,
+        summary: 'Add an identity (email, phone…) to a customer',
+        params: IdParams,
+        body: IdentityInput,
+        response: { 201: Identity, ...errors },
+      },
     },
     async (req, reply) => {
       const ctx = contextOf(req, clock);
-      const identity = await db.transaction().execute((trx) => addIdentity(trx, ctx, req.params.id, req.body));
+      const identity = await db
+        .transaction()
+        .execute((trx) => addIdentity(trx, ctx, req.params.id, req.body));
       return reply.code(201).send(identity);
     },
   );
@@ -73,7 +81,12 @@ export function customerRoutes(app: App, deps: ServerDeps): void {
     '/api/customers/:id/consent',
     {
       config: { permission: 'customers:read' },
-      schema: { tags, summary: "A customer's consent history, oldest first", params: IdParams, response: { 200: z.object({ items: z.array(ConsentEvent) }), ...errors } },
+      schema: {
+        tags,
+        summary: "A customer's consent history, oldest first",
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(ConsentEvent) }), ...errors },
+      },
     },
     async (req) => ({ items: await consentHistory(db, contextOf(req, clock), req.params.id) }),
   );
@@ -81,7 +94,13 @@ export function customerRoutes(app: App, deps: ServerDeps): void {
     '/api/customers/:id/consent',
     {
       config: { permission: 'customers:write' },
-      schema: { tags, summary: 'Record a change of consent', params: IdParams, body: ConsentChange, response: { 201: ConsentEvent, ...errors } },
+      schema: {
+        tags,
+        summary: 'Record a change of consent',
+        params: IdParams,
+        body: ConsentChange,
+        response: { 201: ConsentEvent, ...errors },
+      },
     },
     async (req, reply) => {
       const ctx = contextOf(req, clock);

@@ -33,15 +33,15 @@ import {
   TeamCreate,
   TeamFilter,
   TeamUpdate,
+  User,
+  UserCreate,
+  UserFilter,
+  UserUpdate,
   updateAgent,
   updateSite,
   updateSubsidiary,
   updateTeam,
   updateUser,
-  User,
-  UserCreate,
-  UserFilter,
-  UserUpdate,
 } from '../../organisation/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Permission } from '../../core/actor.ts';
-import type { Context } from '../../core/context.ts';
+import type { Context, Permission } from '../../core/index.ts';
 import { type Db, type Page, PageQuery } from '../../store/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { Problem } from '../problem.ts';
@@ -72,9 +71,15 @@ export function resourceRoutes<Item extends Versioned, Filter, Create, Update>(
     `${spec.path}/:id`,
     {
       config: { permission: spec.read },
-      schema: { tags, summary: `Read a ${spec.noun}`, params: IdParams, response: { 200: spec.item, ...errors } },
+      schema: {
+        tags,
+        summary: `Read a ${spec.noun}`,
+        params: IdParams,
+        response: { 200: spec.item, ...errors },
+      },
     },
-    async (req, reply) => withEtag(reply, await spec.get(db, contextOf(req, clock), (req.params as IdParams).id)),
+    async (req, reply) =>
+      withEtag(reply, await spec.get(db, contextOf(req, clock), (req.params as IdParams).id)),
   );
   const { create, insert, update, change } = spec;
   if (create && insert) {
@@ -82,7 +87,12 @@ export function resourceRoutes<Item extends Versioned, Filter, Create, Update>(
       spec.path,
       {
         config: { permission: spec.write },
-        schema: { tags, summary: `Create a ${spec.noun}`, body: create, response: { 201: spec.item, ...errors } },
+        schema: {
+          tags,
+          summary: `Create a ${spec.noun}`,
+          body: create,
+          response: { 201: spec.item, ...errors },
+        },
       },
       async (req, reply) => {
         const ctx = contextOf(req, clock);

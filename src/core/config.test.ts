@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+import { DomainError } from './errors.ts';
+
+describe('configuration', () => {
+  it('has defaults that run the embedded store on port 8080', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(8080);
+    expect(config.RELAIS_DATA_DIR).toBe('./.relais');
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.RELAIS_DEMO).toBe('auto');
+  });
+
+  it('lists every wrong value at once', () => {
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        RELAIS_COOKIE_SECURE: 'maybe',
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      const paths = (error as DomainError).issues.map((i) => i.path).sort();
+      expect(paths).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'RELAIS_COOKIE_SECURE']);
+      expect((error as DomainError).message).toContain('DATABASE_URL: must be a postgres:// URL');
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(8080);
+  });
+});

@@ -1,0 +1,2 @@
+export { type App, buildServer, type ServerDeps } from './app.ts';
+export { type Running, startRelais, storeFor } from './start.ts';

@@ -1,0 +1,3 @@
+export * from './fixture.ts';
+export * from './server.ts';
+export * from './store.ts';
