@@ -61,7 +61,11 @@ describe('the relais command', () => {
   });
 
   it('stops on a wrong configuration with exit code 3, listing every problem', async () => {
-    const result = await run(['migrate'], { PORT: 'eighty', DATABASE_URL: 'mysql://nowhere', LOG_LEVEL: 'loud' });
+    const result = await run(['migrate'], {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://nowhere',
+      LOG_LEVEL: 'loud',
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('PORT');
     expect(result.stderr).toContain('DATABASE_URL: must be a postgres:// URL');
@@ -94,9 +98,13 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 }
 
 function serve(dir: string, port: number) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1'], {
-    env: cleanEnv({}),
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1'],
+    {
+      env: cleanEnv({}),
+    },
+  );
   let stdout = '';
   child.stdout.on('data', (d) => {
     stdout += d;
@@ -136,7 +144,9 @@ describe('relais serve, as a new user starts it', () => {
     expect(first.output()).toContain('admin@relais.example');
 
     const admin = await signIn(base, 'admin.fr@relais.example');
-    const subsidiaries = (await (await fetch(`${base}/api/subsidiaries`, { headers: { cookie: admin.cookie } })).json()) as {
+    const subsidiaries = (await (
+      await fetch(`${base}/api/subsidiaries`, { headers: { cookie: admin.cookie } })
+    ).json()) as {
       items: Array<{ id: string; code: string }>;
     };
     expect(subsidiaries.items.map((s) => s.code)).toEqual(['FR']);
@@ -171,7 +181,9 @@ describe('relais serve, as a new user starts it', () => {
     const third = serve(dir, port);
     await waitFor(`${base}/readyz`, third.child, 60_000);
     const last = await signIn(base, 'admin.fr@relais.example');
-    expect((await fetch(`${base}/api/customers/${id}`, { headers: { cookie: last.cookie } })).status).toBe(404);
+    expect((await fetch(`${base}/api/customers/${id}`, { headers: { cookie: last.cookie } })).status).toBe(
+      404,
+    );
     third.child.kill('SIGTERM');
     expect(await third.stopped).toBe(0);
   });

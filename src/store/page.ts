@@ -1,7 +1,6 @@
 import type { SelectQueryBuilder } from 'kysely';
 import { z } from 'zod';
-import { DomainError } from '../core/index.ts';
-import { isUuid } from '../core/index.ts';
+import { DomainError, isUuid } from '../core/index.ts';
 
 /** Query parameters every list accepts. */
 export const PageQuery = z.object({

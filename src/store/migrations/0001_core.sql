@@ -65,7 +65,7 @@ CREATE TABLE teams (
 -- A user's scope is the group, one subsidiary or one site; only group scope sees across.
 CREATE TABLE users (
   id             uuid PRIMARY KEY,
-  email          text NOT NULL UNIQUE,
+  email          text NOT NULL UNIQUE CHECK (email = lower(email)),
   display_name   text NOT NULL,
   password_hash  text,
   locale         text NOT NULL DEFAULT 'en',
@@ -179,8 +179,8 @@ CREATE TABLE conversations (
   customer_id            uuid NOT NULL REFERENCES customers(id),
   site_id                uuid REFERENCES sites(id),
   assignee_id            uuid REFERENCES agents(id),
-  channel                text NOT NULL,
-  channels               text[] NOT NULL,
+  channel                text NOT NULL CHECK (channel IN ('email', 'chat', 'sms', 'social', 'whatsapp', 'voice', 'mail')),
+  channels               text[] NOT NULL CHECK (channels <@ ARRAY['email', 'chat', 'sms', 'social', 'whatsapp', 'voice', 'mail']::text[]),
   subject                text,
   language               text NOT NULL,
   tier                   text NOT NULL DEFAULT 'level1' CHECK (tier IN ('level1', 'level2', 'expert', 'back_office')),
@@ -201,15 +201,16 @@ CREATE INDEX conversations_subsidiary ON conversations (subsidiary_id, id);
 CREATE INDEX conversations_site ON conversations (site_id, id);
 CREATE INDEX conversations_customer ON conversations (customer_id);
 CREATE INDEX conversations_status ON conversations (subsidiary_id, status);
+CREATE INDEX conversations_assignee ON conversations (assignee_id, status) WHERE assignee_id IS NOT NULL;
 
 CREATE TABLE messages (
   id               uuid PRIMARY KEY,
   conversation_id  uuid NOT NULL REFERENCES conversations(id),
   subsidiary_id    uuid NOT NULL REFERENCES subsidiaries(id),
   direction        text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
-  channel          text NOT NULL,
+  channel          text NOT NULL CHECK (channel IN ('email', 'chat', 'sms', 'social', 'whatsapp', 'voice', 'mail')),
   author_kind      text NOT NULL CHECK (author_kind IN ('customer', 'agent', 'system')),
-  author_id        uuid,
+  author_id        uuid,  -- agents.id for an agent's message; null for the customer and the system
   text             text NOT NULL,
   raw              text,
   raw_media_type   text,

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import { DomainError, hashPassword, invalid } from '../core/index.ts';
+import type { Db, NewRow } from '../store/index.ts';
+import { buildConversations } from './conversations.ts';
+import { buildCustomers } from './customers.ts';
+import { buildOrganisation, DEMO_PASSWORD, DEMO_USERS, SITES, SUBSIDIARIES } from './organisation.ts';
+import { Random } from './random.ts';
+
+/**
+ * The demo world: Relais Telecom Group with five subsidiaries, seven sites in their own
+ * time zones, about 80 agents, 10,000 customers and 400 past conversations, built the
+ * same way from the same seed.
+ */
+
+export interface DemoSignIn {
+  email: string;
+  password: string;
+  role: string;
+  /** Human label: "group", "subsidiary FR", "site Casablanca". */
+  scope: string;
+  note: string;
+}
+
+export interface DemoWorldSummary {
+  subsidiaries: number;
+  sites: number;
+  agents: number;
+  customers: number;
+  conversations: number;
+  messages: number;
+  signIns: DemoSignIn[];
+}
+
+export interface DemoWorldOptions {
+  seed: number;
+  now: Date;
+  /** Default 10,000. */
+  customers?: number;
+  /** Default 400. */
+  conversations?: number;
+}
+
+// Rows per INSERT: large enough to be quick on PGlite, far below PostgreSQL's 65,535 parameters.
+const BATCH = 500;
+
+/** The sign-ins, without touching the store (for printing on a later start). */
+export function demoSignIns(): DemoSignIn[] {
+  return DEMO_USERS.map((u) => {
+    const scope = u.scope;
+    const label =
+      scope.kind === 'group'
+        ? 'group'
+        : scope.kind === 'subsidiary'
+          ? `subsidiary ${scope.code}`
+          : `site ${SITES.find((s) => s.key === scope.key)?.name ?? scope.key}`;
+    return { email: u.email, password: DEMO_PASSWORD, role: u.role, scope: label, note: u.note };
+  });
+}
+
+async function insertBatches<T>(rows: readonly T[], insert: (batch: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH));
+}
+
+/** Create the demo world in an empty, migrated store, deterministically from the seed. */
+export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promise<DemoWorldSummary> {
+  const customerCount = options.customers ?? 10_000;
+  const conversationCount = options.conversations ?? 400;
+  const { now } = options;
+  for (const [path, value] of [
+    ['customers', customerCount],
+    ['conversations', conversationCount],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) throw invalid(path, 'must be a whole number, 0 or more');
+  }
+  if (Number.isNaN(now.getTime())) throw invalid('now', 'must be a valid date');
+  // scrypt is slow on purpose: one hash, shared by every demo user.
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const rng = new Random(options.seed);
+
+  const org = buildOrganisation(rng, now, passwordHash);
+  const people = buildCustomers(rng, now, customerCount, org.subsidiaryIds);
+  const talk = buildConversations(rng, now, conversationCount, people.built, org.builtSites, org.builtAgents);
+
+  await db.transaction().execute(async (trx) => {
+    if (await trx.selectFrom('groups').select('id').executeTakeFirst()) {
+      throw new DomainError(
+        'conflict',
+        'the store already holds a group: clear it first (clearWorld) to create the demo',
+      );
+    }
+    await trx.insertInto('groups').values(org.group).execute();
+    await trx.insertInto('subsidiaries').values(org.subsidiaries).execute();
+    await trx.insertInto('sites').values(org.sites).execute();
+    await trx.insertInto('teams').values(org.teams).execute();
+    await insertBatches<NewRow<'users'>>(org.users, (b) => trx.insertInto('users').values(b).execute());
+    await insertBatches<NewRow<'agents'>>(org.agents, (b) => trx.insertInto('agents').values(b).execute());
+    await insertBatches<NewRow<'customers'>>(people.customers, (b) =>
+      trx.insertInto('customers').values(b).execute(),
+    );
+    await insertBatches<NewRow<'customer_identities'>>(people.identities, (b) =>
+      trx.insertInto('customer_identities').values(b).execute(),
+    );
+    await insertBatches<NewRow<'consent_events'>>(people.consents, (b) =>
+      trx.insertInto('consent_events').values(b).execute(),
+    );
+    await insertBatches<NewRow<'conversations'>>(talk.conversations, (b) =>
+      trx.insertInto('conversations').values(b).execute(),
+    );
+    await insertBatches<NewRow<'messages'>>(talk.messages, (b) =>
+      trx.insertInto('messages').values(b).execute(),
+    );
+  });
+
+  return {
+    subsidiaries: SUBSIDIARIES.length,
+    sites: SITES.length,
+    agents: org.agents.length,
+    customers: people.customers.length,
+    conversations: talk.conversations.length,
+    messages: talk.messages.length,
+    signIns: demoSignIns(),
+  };
+}
+
+/**
+ * Delete all data (every table but schema_migrations) so the demo can be created again.
+ * TRUNCATE, because the append-only triggers of audit_log and consent_events forbid DELETE.
+ */
+export async function clearWorld(db: Db): Promise<void> {
+  const tables = await sql<{ tablename: string }>`
+    select tablename from pg_tables
+    where schemaname = current_schema() and tablename <> 'schema_migrations'
+    order by tablename`.execute(db);
+  if (tables.rows.length === 0) return;
+  await sql`truncate table ${sql.join(tables.rows.map((t) => sql.id(t.tablename)))} restart identity cascade`.execute(
+    db,
+  );
+}
