@@ -81,7 +81,7 @@ async function apiKey(base: string): Promise<{ token: string; subsidiaryId: stri
     headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'bench',
-      permissions: ['conversations:read', 'conversations:write', 'customers:read'],
+      permissions: ['conversations:read', 'conversations:write', 'customers:read', 'organisation:read'],
     }),
   });
   const { token } = (await created.json()) as { token: string };
@@ -181,6 +181,7 @@ async function loadRelais(base: string): Promise<{ create: Figures; read: Figure
 /** The same two inserts, and the same read, straight through `pg`: the floor Relais stands on. */
 async function loadBarePg(url: string): Promise<{ create: Figures; read: Figures }> {
   const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
+  pool.on('error', () => undefined);
   const one = await pool.query<{ id: string; subsidiary_id: string }>(
     'select id, subsidiary_id from customers limit 1',
   );

@@ -5,6 +5,7 @@ import {
   Channel,
   type Context,
   DomainError,
+  Instant,
   invalid,
   LanguageTag,
   newId,
@@ -72,7 +73,7 @@ export const MessageInput = z
   .strict();
 export type MessageInput = z.infer<typeof MessageInput>;
 
-const Timestamp = z.iso.datetime({ offset: true });
+const Timestamp = Instant;
 
 export const ConversationCreate = z
   .object({

@@ -6,3 +6,4 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './password.ts';
 export * from './schemas.ts';
+export * from './text.ts';

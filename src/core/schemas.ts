@@ -39,7 +39,17 @@ const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'n
 export const CountryCode = z
   .string()
   .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, such as MA')
-  .refine((code) => regionNames.of(code) !== undefined, { message: 'is not a known country code' });
+  .refine(
+    (code) => {
+      try {
+        return regionNames.of(code) !== undefined;
+      } catch {
+        // Intl throws on malformed codes; zod runs this refinement even when the regex failed.
+        return false;
+      }
+    },
+    { message: 'is not a known country code' },
+  );
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 export const CurrencyCode = z
@@ -98,3 +108,12 @@ export const distinctBy =
       seen.add(k);
     }
   };
+
+/** An instant with its offset, in years PostgreSQL and people both handle (1900–9999). */
+export const Instant = z.iso.datetime({ offset: true }).refine(
+  (value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1900 && year <= 9999;
+  },
+  { message: 'must be a date-time between the years 1900 and 9999' },
+);

@@ -560,7 +560,16 @@ export async function resolveCustomer(
     .where('kind', '=', identity.kind)
     .where('value', '=', identity.value)
     .executeTakeFirst();
-  if (found) return { customerId: found.customer_id, created: false };
+  if (found) {
+    // Site staff reach only the customers of their site's conversations: an identity must
+    // not be a key to someone else's record.
+    const visible = await visibleCustomers(trx, ctx.actor)
+      .select('customers.id')
+      .where('customers.id', '=', found.customer_id)
+      .executeTakeFirst();
+    if (!visible) throw invalid('customer.identity', 'belongs to a customer outside your reach');
+    return { customerId: found.customer_id, created: false };
+  }
   const created = await insertCustomer(trx, ctx, {
     subsidiaryId,
     displayName: input.displayName ?? identity.value,

@@ -5,11 +5,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Permission } from '../core/index.ts';
-import type { Clock } from '../core/index.ts';
-import type { Config } from '../core/index.ts';
-import { DomainError } from '../core/index.ts';
-import { newId } from '../core/index.ts';
+import {
+  type Clock,
+  type Config,
+  DomainError,
+  findUnstorableText,
+  invalid,
+  newId,
+  type Permission,
+} from '../core/index.ts';
 import type { Db } from '../store/index.ts';
 import { authenticateApiKey, authenticateSession, SESSION_COOKIE, sameSecret } from './auth.ts';
 import { problemFor, sendProblem, toProblem } from './problem.ts';
@@ -59,6 +63,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  // JSON only: a text/plain body is refused (415), never read as a string.
+  app.removeContentTypeParser(['text/plain']);
   // Responses are built by typed mappers; serialising is plain JSON, kept off the hot path.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorateRequest('actor', undefined);
@@ -99,6 +105,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  // Before anything is parsed: who is calling, may their role do this, is the CSRF token there.
+  // A stranger learns nothing about a route's body from its validation errors.
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     if (req.url.startsWith('/api/') && !deps.isReady()) {
@@ -108,9 +116,6 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
       );
     }
     await authenticate(req, deps);
-  });
-
-  app.addHook('preHandler', async (req) => {
     const config = req.routeOptions.config;
     if (config.public || !req.url.startsWith('/api/')) return;
     const actor = req.actor;
@@ -124,6 +129,13 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
         throw new DomainError('csrf_failed', 'send the X-CSRF-Token header you received when signing in');
       }
     }
+  });
+
+  // PostgreSQL refuses NUL and lone surrogates in text: say which field, before any write.
+  app.addHook('preValidation', async (req) => {
+    const path = findUnstorableText(req.body, 'body') ?? findUnstorableText(req.query, 'querystring');
+    if (path)
+      throw invalid(path, 'contains a character that cannot be stored (NUL or a lone UTF-16 surrogate)');
   });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -58,6 +58,13 @@ function remember(key: string, value: Authenticated | undefined, now: number): v
 
 export const forgetCredential = (key: string): boolean => cache.delete(key);
 
+/** Forget every cached sign-in of a person (deactivated, password changed) in this process. */
+export function forgetUser(userId: string): void {
+  for (const [key, entry] of cache) {
+    if (entry.value?.actor.kind === 'user' && entry.value.actor.id === userId) cache.delete(key);
+  }
+}
+
 async function actorForUser(db: Db, user: Row<'users'>): Promise<Actor> {
   const agent = await db.selectFrom('agents').select('id').where('user_id', '=', user.id).executeTakeFirst();
   return {

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../core/index.ts';
-import { loadConfig } from '../core/index.ts';
+import { loadConfig, systemClock } from '../core/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { createFixture, FIXTURE_PASSWORD, type Fixture } from '../testing/index.ts';
-import { freshStore } from '../testing/index.ts';
+import { createFixture, FIXTURE_PASSWORD, type Fixture, freshStore } from '../testing/index.ts';
 import { type App, buildServer } from './app.ts';
 
 /**

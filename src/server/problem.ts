@@ -94,14 +94,11 @@ export function toProblem(error: unknown, req: FastifyRequest): Problem {
   if (hasZodFastifySchemaValidationErrors(fe)) {
     const where = fe.validationContext ?? 'body';
     const issues = fe.validation.map((v) => {
-      const params = v.params as { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } };
-      const path = (params.issue?.path ?? []).map(String);
+      const path = v.instancePath.split('/').filter(Boolean);
+      const keys = (v.params as { keys?: unknown }).keys;
       // Unknown fields are named, so the caller sees which one to drop.
-      if (params.issue?.code === 'unrecognized_keys' && params.issue.keys?.length) {
-        return {
-          path: [where, ...path, params.issue.keys.join(',')].join('.'),
-          message: 'is not a known field',
-        };
+      if (v.keyword === 'unrecognized_keys' && Array.isArray(keys) && keys.length > 0) {
+        return { path: [where, ...path, keys.join(',')].join('.'), message: 'is not a known field' };
       }
       return { path: [where, ...path].join('.'), message: v.message ?? 'is not valid' };
     });

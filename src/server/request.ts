@@ -1,7 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../core/index.ts';
-import type { Clock } from '../core/index.ts';
-import type { Context } from '../core/index.ts';
+import type { Actor, Clock, Context } from '../core/index.ts';
 import { DomainError } from '../core/index.ts';
 
 declare module 'fastify' {
@@ -18,15 +16,16 @@ export function contextOf(req: FastifyRequest, clock: Clock): Context {
   return { actor: req.actor, requestId: String(req.id), now: clock.now() };
 }
 
-/** The version named by If-Match (`"3"` or `W/"3"`), undefined when absent. */
+/**
+ * The version named by If-Match (`"3"` or `W/"3"`): undefined when absent, NaN when it is
+ * no ETag of ours — refused by the command after it found the row, so an invisible row
+ * still answers 404.
+ */
 export function expectedVersion(req: FastifyRequest): number | undefined {
   const header = req.headers['if-match'];
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"(\d{1,9})"$/.exec(String(header).trim());
-  if (!match) {
-    throw new DomainError('precondition_failed', 'If-Match must be an ETag this API returned, such as "3"');
-  }
-  return Number(match[1]);
+  return match ? Number(match[1]) : Number.NaN;
 }
 
 /** Send a versioned resource with its ETag. */

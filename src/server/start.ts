@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { type Clock, systemClock } from '../core/index.ts';
 import type { Config } from '../core/index.ts';
+import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
 import { migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';

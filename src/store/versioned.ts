@@ -11,6 +11,9 @@ export function assertVersion(entity: string, current: number, expected: number 
       `updating a ${entity} needs an If-Match header with the ETag you read, so no one's change is lost`,
     );
   }
+  if (Number.isNaN(expected)) {
+    throw new DomainError('precondition_failed', 'If-Match must be an ETag this API returned, such as "3"');
+  }
   if (current !== expected) {
     throw new DomainError(
       'precondition_failed',

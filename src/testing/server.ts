@@ -1,6 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { systemClock } from '../core/index.ts';
-import { loadConfig } from '../core/index.ts';
+import { loadConfig, systemClock } from '../core/index.ts';
 import { type App, buildServer } from '../server/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture.ts';
 import { freshStore } from './store.ts';

@@ -44,6 +44,7 @@ import {
   updateUser,
 } from '../../organisation/index.ts';
 import type { App, ServerDeps } from '../app.ts';
+import { forgetUser } from '../auth.ts';
 import { contextOf } from '../request.ts';
 import { errors, IdParams, resourceRoutes } from './resource.ts';
 
@@ -123,6 +124,10 @@ export function organisationRoutes(app: App, deps: ServerDeps): void {
     get: getUser,
     insert: createUser,
     change: updateUser,
+    // A deactivated account or a new password ends the person's sessions at once.
+    afterChange: (user, input) => {
+      if (input.active === false || input.password) forgetUser(user.id);
+    },
   });
 
   app.put(

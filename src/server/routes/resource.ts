@@ -41,6 +41,8 @@ export interface ResourceSpec<Item extends Versioned, Filter, Create, Update> {
   get(db: Db, ctx: Context, id: string): Promise<Item>;
   insert?(trx: Db, ctx: Context, input: Create): Promise<Item>;
   change?(trx: Db, ctx: Context, id: string, version: number | undefined, input: Update): Promise<Item>;
+  /** Runs after a change committed (e.g. to drop cached credentials). */
+  afterChange?(item: Item, input: Update): void;
 }
 
 export function resourceRoutes<Item extends Versioned, Filter, Create, Update>(
@@ -120,6 +122,7 @@ export function resourceRoutes<Item extends Versioned, Filter, Create, Update>(
         const updated = await db
           .transaction()
           .execute((trx) => change(trx, ctx, (req.params as IdParams).id, version, req.body as Update));
+        spec.afterChange?.(updated, req.body as Update);
         return withEtag(reply, updated);
       },
     );
