@@ -1,1 +1,1 @@
-export { recordEvent } from './outbox.ts';
+export { recordEvent, recordEvents } from './outbox.ts';

@@ -8,3 +8,15 @@ export async function recordEvent(trx: Kysely<Database>, name: string, payload: 
     .values({ name, payload: JSON.stringify(payload) })
     .execute();
 }
+
+/** Record several events in one statement. */
+export async function recordEvents(
+  trx: Kysely<Database>,
+  events: Array<{ name: string; payload: unknown }>,
+): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .insertInto('outbox')
+    .values(events.map((e) => ({ name: e.name, payload: JSON.stringify(e.payload) })))
+    .execute();
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { z } from 'zod';
-import { recordEvent } from '../bus/index.ts';
+import { recordEvent, recordEvents } from '../bus/index.ts';
 import {
   Channel,
   type Context,
@@ -22,12 +23,12 @@ import {
   type PageQuery,
   paginate,
   type Row,
-  reachesSubsidiary,
   recordAudit,
   visibleAgents,
   visibleConversations,
   visibleCustomers,
   visibleSites,
+  visibleSubsidiaries,
 } from '../store/index.ts';
 import { assertTransition, type ConversationStatus, STATUSES } from './status.ts';
 
@@ -290,9 +291,11 @@ export async function createConversation(
   ctx: Context,
   input: ConversationCreate,
 ): Promise<{ conversation: Conversation; created: boolean }> {
-  if (!(await reachesSubsidiary(trx, ctx.actor, input.subsidiaryId))) {
-    throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
-  }
+  const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', input.subsidiaryId)
+    .executeTakeFirst();
+  if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
   const channel = input.message.channel ?? input.channel;
   if (input.message.externalId) {
     const existing = await findByExternalId(trx, input.subsidiaryId, channel, input.message.externalId);
@@ -306,28 +309,24 @@ export async function createConversation(
       return { conversation: toConversation(row), created: false };
     }
   }
-  let customerId: string;
+  let customer: { customerId: string; language: string };
   if (input.customerId) {
-    const customer = await visibleCustomers(trx, ctx.actor)
-      .select(['customers.id', 'customers.subsidiary_id'])
+    const found = await visibleCustomers(trx, ctx.actor)
+      .select(['customers.id', 'customers.subsidiary_id', 'customers.language'])
       .where('customers.id', '=', input.customerId)
       .executeTakeFirst();
-    if (!customer || customer.subsidiary_id !== input.subsidiaryId) {
+    if (!found || found.subsidiary_id !== input.subsidiaryId) {
       throw invalid('customerId', 'is not a customer of this subsidiary that you can see');
     }
-    customerId = customer.id;
+    customer = { customerId: found.id, language: found.language };
   } else if (input.customer) {
-    ({ customerId } = await resolveCustomer(trx, ctx, input.subsidiaryId, input.customer));
+    customer = await resolveCustomer(trx, ctx, subsidiary, input.customer);
   } else {
     throw invalid('customerId', 'give either customerId or customer');
   }
+  const { customerId } = customer;
   const siteId = await siteFor(trx, ctx, input.subsidiaryId, input.siteId);
-  const customerLanguage = await trx
-    .selectFrom('customers')
-    .select('language')
-    .where('id', '=', customerId)
-    .executeTakeFirstOrThrow();
-  const language = input.language ?? input.message.language ?? customerLanguage.language;
+  const language = input.language ?? input.message.language ?? customer.language;
   const outbound = input.message.direction === 'outbound';
   const id = newId();
   const row = await trx
@@ -355,7 +354,12 @@ export async function createConversation(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const messageId = await insertMessage(trx, ctx, row, channel, input.message);
+  const message = await insertMessage(trx, ctx, row, channel, input.message);
+  const messageId = message.id;
+  await recordEvents(trx, [
+    { name: 'conversation.created', payload: { conversationId: id, subsidiaryId: input.subsidiaryId } },
+    message.event,
+  ]);
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'create',
     entity: 'conversation',
@@ -371,7 +375,6 @@ export async function createConversation(
       messageId,
     },
   });
-  await recordEvent(trx, 'conversation.created', { conversationId: id, subsidiaryId: input.subsidiaryId });
   return { conversation: toConversation(row), created: true };
 }
 
@@ -381,7 +384,7 @@ async function insertMessage(
   conversation: Row<'conversations'>,
   channel: string,
   input: MessageInput,
-): Promise<string> {
+): Promise<{ id: string; event: { name: string; payload: unknown } }> {
   const id = newId();
   await trx
     .insertInto('messages')
@@ -402,12 +405,13 @@ async function insertMessage(
       created_at: ctx.now,
     })
     .execute();
-  await recordEvent(trx, input.direction === 'inbound' ? 'message.received' : 'message.queued', {
-    messageId: id,
-    conversationId: conversation.id,
-    subsidiaryId: conversation.subsidiary_id,
-  });
-  return id;
+  return {
+    id,
+    event: {
+      name: input.direction === 'inbound' ? 'message.received' : 'message.queued',
+      payload: { messageId: id, conversationId: conversation.id, subsidiaryId: conversation.subsidiary_id },
+    },
+  };
 }
 
 async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conversations'>> {
@@ -448,7 +452,9 @@ export async function addMessage(
       [{ path: 'status', message: 'is closed' }],
     );
   }
-  const messageId = await insertMessage(trx, ctx, conversation, channel, input);
+  const message = await insertMessage(trx, ctx, conversation, channel, input);
+  const messageId = message.id;
+  await recordEvent(trx, message.event.name, message.event.payload);
   const reopen = input.direction === 'inbound' && conversation.status === 'resolved';
   await trx
     .updateTable('conversations')
@@ -583,20 +589,31 @@ export async function updateConversation(
 const DETAIL_MESSAGES = 200;
 
 /** A conversation with its latest messages, oldest first. */
+/** A conversation with its latest messages, oldest first: one round trip to the store. */
 export async function getConversation(db: Db, ctx: Context, id: string): Promise<ConversationDetail> {
-  const row = await visibleConversations(db, ctx.actor).selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await visibleConversations(db, ctx.actor)
+    .selectAll('conversations')
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('messages')
+          .select(messageColumns)
+          .select(sql<boolean>`raw is not null`.as('has_raw'))
+          .whereRef('messages.conversation_id', '=', 'conversations.id')
+          .orderBy('messages.id', 'desc')
+          .limit(DETAIL_MESSAGES + 1),
+      ).as('latest'),
+    )
+    .where('conversations.id', '=', id)
+    .executeTakeFirst();
   if (!row) throw notFound('conversation', id);
-  const messages = await db
-    .selectFrom('messages')
-    .select(messageColumns)
-    .select(sql<boolean>`raw is not null`.as('has_raw'))
-    .where('conversation_id', '=', id)
-    .orderBy('id', 'desc')
-    .limit(DETAIL_MESSAGES + 1)
-    .execute();
-  const more = messages.length > DETAIL_MESSAGES;
-  const shown = (more ? messages.slice(0, DETAIL_MESSAGES) : messages).reverse();
-  return { ...toConversation(row), messages: shown.map(toMessage), moreMessages: more };
+  const { latest, ...conversation } = row;
+  const more = latest.length > DETAIL_MESSAGES;
+  // Inside JSON the store's timestamps arrive as text.
+  const shown = (more ? latest.slice(0, DETAIL_MESSAGES) : latest)
+    .reverse()
+    .map((m) => toMessage({ ...m, created_at: new Date(m.created_at) }));
+  return { ...toConversation(conversation), messages: shown, moreMessages: more };
 }
 
 export async function listMessages(

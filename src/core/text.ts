@@ -1,4 +1,5 @@
 // NUL and unpaired UTF-16 surrogates: valid in a JS string, refused by PostgreSQL's text and jsonb.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (or key) in a JSON value that no store can keep, if any. */

@@ -21,7 +21,6 @@ import {
   type PageQuery,
   paginate,
   type Row,
-  reachesSubsidiary,
   recordAudit,
   visibleCustomers,
   visibleSubsidiaries,
@@ -259,11 +258,18 @@ export async function createCustomer(trx: Db, ctx: Context, input: CustomerCreat
   return insertCustomer(trx, ctx, input);
 }
 
-async function insertCustomer(trx: Db, ctx: Context, input: CustomerCreate): Promise<Customer> {
-  const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
-    .selectAll()
-    .where('id', '=', input.subsidiaryId)
-    .executeTakeFirst();
+async function insertCustomer(
+  trx: Db,
+  ctx: Context,
+  input: CustomerCreate,
+  known?: Row<'subsidiaries'>,
+): Promise<Customer> {
+  const subsidiary =
+    known ??
+    (await visibleSubsidiaries(trx, ctx.actor)
+      .selectAll()
+      .where('id', '=', input.subsidiaryId)
+      .executeTakeFirst());
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
   const country = input.country ?? subsidiary.country;
   const identities = input.identities.map((i, n) => normaliseIdentity(i, country, `identities.${n}.value`));
@@ -542,43 +548,44 @@ export async function consentHistory(db: Db, ctx: Context, customerId: string): 
 export async function resolveCustomer(
   trx: Db,
   ctx: Context,
-  subsidiaryId: string,
+  subsidiary: Row<'subsidiaries'>,
   input: { identity: IdentityInput; displayName?: string | undefined; language?: string | undefined },
-): Promise<{ customerId: string; created: boolean }> {
-  if (!(await reachesSubsidiary(trx, ctx.actor, subsidiaryId)))
-    throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
-  const subsidiary = await trx
-    .selectFrom('subsidiaries')
-    .selectAll()
-    .where('id', '=', subsidiaryId)
-    .executeTakeFirstOrThrow();
+): Promise<{ customerId: string; language: string; created: boolean }> {
   const identity = normaliseIdentity(input.identity, subsidiary.country, 'customer.identity.value');
   const found = await trx
     .selectFrom('customer_identities')
-    .select('customer_id')
-    .where('subsidiary_id', '=', subsidiaryId)
-    .where('kind', '=', identity.kind)
-    .where('value', '=', identity.value)
+    .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+    .select(['customer_identities.customer_id', 'customers.language'])
+    .where('customer_identities.subsidiary_id', '=', subsidiary.id)
+    .where('customer_identities.kind', '=', identity.kind)
+    .where('customer_identities.value', '=', identity.value)
     .executeTakeFirst();
   if (found) {
     // Site staff reach only the customers of their site's conversations: an identity must
     // not be a key to someone else's record.
-    const visible = await visibleCustomers(trx, ctx.actor)
-      .select('customers.id')
-      .where('customers.id', '=', found.customer_id)
-      .executeTakeFirst();
-    if (!visible) throw invalid('customer.identity', 'belongs to a customer outside your reach');
-    return { customerId: found.customer_id, created: false };
+    if (ctx.actor.scope.kind === 'site') {
+      const visible = await visibleCustomers(trx, ctx.actor)
+        .select('customers.id')
+        .where('customers.id', '=', found.customer_id)
+        .executeTakeFirst();
+      if (!visible) throw invalid('customer.identity', 'belongs to a customer outside your reach');
+    }
+    return { customerId: found.customer_id, language: found.language, created: false };
   }
-  const created = await insertCustomer(trx, ctx, {
-    subsidiaryId,
-    displayName: input.displayName ?? identity.value,
-    language: input.language,
-    consentLevel: 'service',
-    preferredChannels: [],
-    contactWindows: [],
-    approach: {},
-    identities: [identity],
-  });
-  return { customerId: created.id, created: true };
+  const created = await insertCustomer(
+    trx,
+    ctx,
+    {
+      subsidiaryId: subsidiary.id,
+      displayName: input.displayName ?? identity.value,
+      language: input.language,
+      consentLevel: 'service',
+      preferredChannels: [],
+      contactWindows: [],
+      approach: {},
+      identities: [identity],
+    },
+    subsidiary,
+  );
+  return { customerId: created.id, language: created.language, created: true };
 }

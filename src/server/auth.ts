@@ -94,7 +94,7 @@ export async function authenticateSession(
     .where('sessions.id_hash', '=', sha256(token))
     .executeTakeFirst();
   let result: Authenticated | undefined;
-  if (session && session.active && session.expires_at > now) {
+  if (session?.active && session.expires_at > now) {
     result = { actor: await actorForUser(db, session), csrfToken: session.csrf_token };
   }
   remember(key, result, now.getTime());
