@@ -1,1 +1,1 @@
-export { recordEvent, recordEvents } from './outbox.ts';
+export { type DomainEvent, eventRows, recordEvent, recordEvents } from './outbox.ts';

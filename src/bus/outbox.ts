@@ -9,14 +9,17 @@ export async function recordEvent(trx: Kysely<Database>, name: string, payload: 
     .execute();
 }
 
+export interface DomainEvent {
+  name: string;
+  payload: unknown;
+}
+
+/** Outbox rows of events, for callers that write them in a statement of their own. */
+export const eventRows = (events: DomainEvent[]) =>
+  events.map((e) => ({ name: e.name, payload: JSON.stringify(e.payload) }));
+
 /** Record several events in one statement. */
-export async function recordEvents(
-  trx: Kysely<Database>,
-  events: Array<{ name: string; payload: unknown }>,
-): Promise<void> {
+export async function recordEvents(trx: Kysely<Database>, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .insertInto('outbox')
-    .values(events.map((e) => ({ name: e.name, payload: JSON.stringify(e.payload) })))
-    .execute();
+  await trx.insertInto('outbox').values(eventRows(events)).execute();
 }

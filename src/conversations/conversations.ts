@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { z } from 'zod';
-import { recordEvent, recordEvents } from '../bus/index.ts';
+import { type DomainEvent, eventRows, recordEvent } from '../bus/index.ts';
 import {
   Channel,
   type Context,
@@ -18,7 +18,9 @@ import {
 import { IdentityInput, resolveCustomer } from '../customers/index.ts';
 import {
   assertVersion,
+  auditRow,
   type Db,
+  type NewRow,
   type Page,
   type PageQuery,
   paginate,
@@ -291,23 +293,34 @@ export async function createConversation(
   ctx: Context,
   input: ConversationCreate,
 ): Promise<{ conversation: Conversation; created: boolean }> {
+  const channel = input.message.channel ?? input.channel;
+  const externalId = input.message.externalId;
+  // One read: the subsidiary (if the actor reaches it) and whether this message was delivered before.
   const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
-    .selectAll()
-    .where('id', '=', input.subsidiaryId)
+    .selectAll('subsidiaries')
+    .select((eb) =>
+      eb
+        .selectFrom('messages')
+        .select('messages.conversation_id')
+        .where('messages.subsidiary_id', '=', input.subsidiaryId)
+        .where('messages.channel', '=', channel)
+        // Stored ids are never empty: without an externalId nothing matches.
+        .where('messages.external_id', '=', externalId ?? '')
+        .limit(1)
+        .$asScalar()
+        .as('delivered_in'),
+    )
+    .where('subsidiaries.id', '=', input.subsidiaryId)
     .executeTakeFirst();
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
-  const channel = input.message.channel ?? input.channel;
-  if (input.message.externalId) {
-    const existing = await findByExternalId(trx, input.subsidiaryId, channel, input.message.externalId);
-    if (existing) {
-      const row = await visibleConversations(trx, ctx.actor)
-        .selectAll()
-        .where('id', '=', existing.conversation_id)
-        .executeTakeFirst();
-      if (!row)
-        throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
-      return { conversation: toConversation(row), created: false };
-    }
+  if (subsidiary.delivered_in) {
+    const row = await visibleConversations(trx, ctx.actor)
+      .selectAll()
+      .where('id', '=', subsidiary.delivered_in)
+      .executeTakeFirst();
+    if (!row)
+      throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
+    return { conversation: toConversation(row), created: false };
   }
   let customer: { customerId: string; language: string };
   if (input.customerId) {
@@ -327,9 +340,33 @@ export async function createConversation(
   const { customerId } = customer;
   const siteId = await siteFor(trx, ctx, input.subsidiaryId, input.siteId);
   const language = input.language ?? input.message.language ?? customer.language;
-  const outbound = input.message.direction === 'outbound';
   const id = newId();
+  const message = messageRow(ctx, { id, subsidiary_id: input.subsidiaryId }, channel, input.message);
+  const audit = auditRow(ctx.actor, ctx.requestId, {
+    action: 'create',
+    entity: 'conversation',
+    entityId: id,
+    subsidiaryId: input.subsidiaryId,
+    siteId,
+    changes: {
+      channel: input.channel,
+      customerId,
+      language,
+      tier: input.tier,
+      priority: input.priority,
+      messageId: message.row.id,
+    },
+  });
+  const events = eventRows([
+    { name: 'conversation.created', payload: { conversationId: id, subsidiaryId: input.subsidiaryId } },
+    message.event,
+  ]);
+  // The contact path writes five rows in four tables: one statement, so one round trip.
+  // Foreign keys are checked at the end of the statement, when the conversation exists.
   const row = await trx
+    .with('message', (db) => db.insertInto('messages').values(message.row))
+    .with('events', (db) => db.insertInto('outbox').values(events))
+    .with('audit', (db) => db.insertInto('audit_log').values(audit))
     .insertInto('conversations')
     .values({
       id,
@@ -347,48 +384,26 @@ export async function createConversation(
       status: 'open',
       first_response_due_at: input.firstResponseDueAt ?? null,
       resolution_due_at: input.resolutionDueAt ?? null,
-      first_responded_at: outbound ? ctx.now : null,
+      first_responded_at: input.message.direction === 'outbound' ? ctx.now : null,
       last_message_at: ctx.now,
       created_at: ctx.now,
       updated_at: ctx.now,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const message = await insertMessage(trx, ctx, row, channel, input.message);
-  const messageId = message.id;
-  await recordEvents(trx, [
-    { name: 'conversation.created', payload: { conversationId: id, subsidiaryId: input.subsidiaryId } },
-    message.event,
-  ]);
-  await recordAudit(trx, ctx.actor, ctx.requestId, {
-    action: 'create',
-    entity: 'conversation',
-    entityId: id,
-    subsidiaryId: input.subsidiaryId,
-    siteId,
-    changes: {
-      channel: input.channel,
-      customerId,
-      language,
-      tier: input.tier,
-      priority: input.priority,
-      messageId,
-    },
-  });
   return { conversation: toConversation(row), created: true };
 }
 
-async function insertMessage(
-  trx: Db,
+/** A message's row and the event it raises, for the caller to write. */
+function messageRow(
   ctx: Context,
-  conversation: Row<'conversations'>,
+  conversation: { id: string; subsidiary_id: string },
   channel: string,
   input: MessageInput,
-): Promise<{ id: string; event: { name: string; payload: unknown } }> {
+): { row: NewRow<'messages'>; event: DomainEvent } {
   const id = newId();
-  await trx
-    .insertInto('messages')
-    .values({
+  return {
+    row: {
       id,
       conversation_id: conversation.id,
       subsidiary_id: conversation.subsidiary_id,
@@ -403,10 +418,7 @@ async function insertMessage(
       delivery_status: input.direction === 'inbound' ? 'received' : 'queued',
       external_id: input.externalId ?? null,
       created_at: ctx.now,
-    })
-    .execute();
-  return {
-    id,
+    },
     event: {
       name: input.direction === 'inbound' ? 'message.received' : 'message.queued',
       payload: { messageId: id, conversationId: conversation.id, subsidiaryId: conversation.subsidiary_id },
@@ -452,8 +464,9 @@ export async function addMessage(
       [{ path: 'status', message: 'is closed' }],
     );
   }
-  const message = await insertMessage(trx, ctx, conversation, channel, input);
-  const messageId = message.id;
+  const message = messageRow(ctx, conversation, channel, input);
+  const messageId = message.row.id;
+  await trx.insertInto('messages').values(message.row).execute();
   await recordEvent(trx, message.event.name, message.event.payload);
   const reopen = input.direction === 'inbound' && conversation.status === 'resolved';
   await trx

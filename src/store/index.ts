@@ -1,4 +1,4 @@
-export { type AuditEntry, recordAudit } from './audit.ts';
+export { type AuditEntry, auditRow, recordAudit } from './audit.ts';
 export { type Db, openStore, type Store, type StoreOptions } from './database.ts';
 export { loadMigrations, type Migration, migrate } from './migrate.ts';
 export { type Page, PageQuery, paginate } from './page.ts';
