@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './tables.ts';
@@ -39,7 +40,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // An idle connection that the server closes (restart, failover) is dropped and replaced
     // by the pool; without a listener the error would end the process.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
     return { db, kind: 'postgres', location: redact(options.url), close: () => db.destroy() };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -56,6 +57,33 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await db.destroy();
       await pglite.close();
     },
+  };
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Every parameterised query runs as a named prepared statement: PostgreSQL parses and
+ * plans each distinct statement once per connection instead of on every call.
+ */
+function preparing(pool: pg.Pool): PostgresPool {
+  const nameOf = (text: string): string => {
+    let name = statementNames.get(text);
+    if (!name) {
+      name = `r${createHash('sha1').update(text).digest('hex')}`;
+      if (statementNames.size > 10_000) statementNames.clear();
+      statementNames.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const query = (text: string, values: unknown[]) =>
+        values.length > 0 ? client.query({ name: nameOf(text), text, values }) : client.query(text);
+      return { query, release: () => client.release() } as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
 
