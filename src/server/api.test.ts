@@ -118,3 +118,36 @@ describe('the HTTP API', () => {
     expect(page.text).toContain('<html');
   });
 });
+
+describe('sign-in', () => {
+  it('is rate-limited per address and email, with a problem document', async () => {
+    const limited = await startTestServer({ RELAIS_LOGIN_LIMIT: '3' });
+    try {
+      const attempt = () =>
+        limited.anonymous.post('/api/auth/login', {
+          email: 'fr.admin@test.example',
+          password: 'guess-guess-guess',
+        });
+      for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+      const blocked = await attempt();
+      expect(blocked.status).toBe(429);
+      expect(blocked.body.code).toBe('rate_limited');
+      expect(blocked.headers['content-type']).toContain('application/problem+json');
+      // Another account from the same address is not locked out by the first one's attempts.
+      const other = await limited.anonymous.post('/api/auth/login', {
+        email: 'fr.analyst@test.example',
+        password: 'correct-horse-battery',
+      });
+      expect(other.status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('ends the session on sign-out', async () => {
+    const agent = await server.as('cas.agent@test.example');
+    expect((await agent.get('/api/auth/me')).status).toBe(200);
+    expect((await agent.post('/api/auth/logout', {})).status).toBe(204);
+    expect((await agent.get('/api/auth/me')).status).toBe(401);
+  });
+});
