@@ -132,6 +132,7 @@ describe('sign-in', () => {
       const blocked = await attempt();
       expect(blocked.status).toBe(429);
       expect(blocked.body.code).toBe('rate_limited');
+      expect(blocked.headers['retry-after']).toBeTruthy();
       expect(blocked.headers['content-type']).toContain('application/problem+json');
       // Another account from the same address is not locked out by the first one's attempts.
       const other = await limited.anonymous.post('/api/auth/login', {

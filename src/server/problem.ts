@@ -120,6 +120,7 @@ export function toProblem(error: unknown, req: FastifyRequest): Problem {
     return problemFor('malformed_body', fe.message, req, [{ path: 'body', message: fe.message }]);
   }
   if (fe.statusCode === 413) return problemFor('payload_too_large', fe.message, req);
+  if (fe.statusCode === 429) return problemFor('rate_limited', fe.message, req);
   if (fe.statusCode === 415) return problemFor('unsupported_media_type', fe.message, req);
   return {
     type: 'about:blank',

@@ -43,6 +43,8 @@ export function authRoutes(app: App, deps: ServerDeps): void {
         rateLimit: {
           max: deps.config.RELAIS_LOGIN_LIMIT,
           timeWindow: '1 minute',
+          // After parsing, so the key can include the email being tried.
+          hook: 'preHandler',
           keyGenerator: (req) => {
             const body = req.body as { email?: unknown } | undefined;
             const email = typeof body?.email === 'string' ? body.email.trim().toLowerCase() : '';
