@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // `slow` (the CLI and the server started as a user starts them) joins them in `npm test`.
 export default defineConfig({
   test: {
+    reporters: ['default', './vitest.summary.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [
