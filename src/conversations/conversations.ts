@@ -15,9 +15,10 @@ import {
   Text,
   Tier,
 } from '../core/index.ts';
-import { IdentityInput, resolveCustomer } from '../customers/index.ts';
+import { IdentityInput, identityKey, resolveCustomer } from '../customers/index.ts';
 import {
   assertVersion,
+  atomically,
   auditRow,
   type Db,
   type NewRow,
@@ -289,16 +290,18 @@ async function siteFor(trx: Db, ctx: Context, subsidiaryId: string, requested: s
  * with an externalId already stored returns the existing conversation: redelivery is idempotent.
  */
 export async function createConversation(
-  trx: Db,
+  db: Db,
   ctx: Context,
   input: ConversationCreate,
 ): Promise<{ conversation: Conversation; created: boolean }> {
   const channel = input.message.channel ?? input.channel;
   const externalId = input.message.externalId;
-  // One read: the subsidiary (if the actor reaches it) and whether this message was delivered before.
-  const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
+  const key = input.customer ? identityKey(input.customer.identity) : undefined;
+  // One read: the subsidiary (if the actor reaches it), whether this message was delivered
+  // before, and — when the identity's stored form is known already — who holds it.
+  const subsidiary = await visibleSubsidiaries(db, ctx.actor)
     .selectAll('subsidiaries')
-    .select((eb) =>
+    .select((eb) => [
       eb
         .selectFrom('messages')
         .select('messages.conversation_id')
@@ -309,36 +312,72 @@ export async function createConversation(
         .limit(1)
         .$asScalar()
         .as('delivered_in'),
-    )
+      eb
+        .selectFrom('customer_identities')
+        .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+        .select(sql<string>`json_build_array(customers.id, customers.language)`.as('holder'))
+        .where('customer_identities.subsidiary_id', '=', input.subsidiaryId)
+        .where('customer_identities.kind', '=', key?.kind ?? 'email')
+        .where('customer_identities.value', '=', key?.value ?? '')
+        .limit(1)
+        .$asScalar()
+        .as('holder'),
+    ])
     .where('subsidiaries.id', '=', input.subsidiaryId)
     .executeTakeFirst();
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
-  if (subsidiary.delivered_in) {
-    const row = await visibleConversations(trx, ctx.actor)
-      .selectAll()
-      .where('id', '=', subsidiary.delivered_in)
-      .executeTakeFirst();
-    if (!row)
-      throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
-    return { conversation: toConversation(row), created: false };
+  if (subsidiary.delivered_in)
+    return { conversation: await deliveredBefore(db, ctx, subsidiary.delivered_in), created: false };
+
+  const holder = subsidiary.holder as unknown as [string, string] | null;
+  // A known customer of a group or subsidiary caller: the conversation is one statement.
+  if (holder && ctx.actor.scope.kind !== 'site') {
+    return writeConversation(db, ctx, input, { customerId: holder[0], language: holder[1] }, channel);
   }
-  let customer: { customerId: string; language: string };
-  if (input.customerId) {
-    const found = await visibleCustomers(trx, ctx.actor)
-      .select(['customers.id', 'customers.subsidiary_id', 'customers.language'])
-      .where('customers.id', '=', input.customerId)
-      .executeTakeFirst();
-    if (!found || found.subsidiary_id !== input.subsidiaryId) {
-      throw invalid('customerId', 'is not a customer of this subsidiary that you can see');
+  return atomically(db, async (trx) => {
+    let customer: { customerId: string; language: string };
+    if (input.customerId) {
+      const found = await visibleCustomers(trx, ctx.actor)
+        .select(['customers.id', 'customers.subsidiary_id', 'customers.language'])
+        .where('customers.id', '=', input.customerId)
+        .executeTakeFirst();
+      if (!found || found.subsidiary_id !== input.subsidiaryId) {
+        throw invalid('customerId', 'is not a customer of this subsidiary that you can see');
+      }
+      customer = { customerId: found.id, language: found.language };
+    } else if (input.customer) {
+      customer = await resolveCustomer(trx, ctx, subsidiary, input.customer);
+    } else {
+      throw invalid('customerId', 'give either customerId or customer');
     }
-    customer = { customerId: found.id, language: found.language };
-  } else if (input.customer) {
-    customer = await resolveCustomer(trx, ctx, subsidiary, input.customer);
-  } else {
-    throw invalid('customerId', 'give either customerId or customer');
-  }
+    return writeConversation(trx, ctx, input, customer, channel);
+  });
+}
+
+async function deliveredBefore(db: Db, ctx: Context, conversationId: string): Promise<Conversation> {
+  const row = await visibleConversations(db, ctx.actor)
+    .selectAll()
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  if (!row)
+    throw new DomainError('conflict', 'message.externalId: this message was already delivered elsewhere');
+  return toConversation(row);
+}
+
+/**
+ * Write a conversation, its first message, its events and its audit row in one
+ * statement: atomic on its own, and one round trip. A concurrent delivery of the same
+ * message loses on the unique index and answers with the conversation that won.
+ */
+async function writeConversation(
+  db: Db,
+  ctx: Context,
+  input: ConversationCreate,
+  customer: { customerId: string; language: string },
+  channel: string,
+): Promise<{ conversation: Conversation; created: boolean }> {
   const { customerId } = customer;
-  const siteId = await siteFor(trx, ctx, input.subsidiaryId, input.siteId);
+  const siteId = await siteFor(db, ctx, input.subsidiaryId, input.siteId);
   const language = input.language ?? input.message.language ?? customer.language;
   const id = newId();
   const message = messageRow(ctx, { id, subsidiary_id: input.subsidiaryId }, channel, input.message);
@@ -363,7 +402,7 @@ export async function createConversation(
   ]);
   // The contact path writes five rows in four tables: one statement, so one round trip.
   // Foreign keys are checked at the end of the statement, when the conversation exists.
-  const row = await trx
+  const write = db
     .with('message', (db) => db.insertInto('messages').values(message.row))
     .with('events', (db) => db.insertInto('outbox').values(events))
     .with('audit', (db) => db.insertInto('audit_log').values(audit))
@@ -389,9 +428,22 @@ export async function createConversation(
       created_at: ctx.now,
       updated_at: ctx.now,
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return { conversation: toConversation(row), created: true };
+    .returningAll();
+  try {
+    return { conversation: toConversation(await write.executeTakeFirstOrThrow()), created: true };
+  } catch (error) {
+    const delivered =
+      (error as { constraint?: string }).constraint === 'messages_external' && input.message.externalId;
+    if (!delivered || db.isTransaction) throw error;
+    const winner = await db
+      .selectFrom('messages')
+      .select('conversation_id')
+      .where('subsidiary_id', '=', input.subsidiaryId)
+      .where('channel', '=', channel)
+      .where('external_id', '=', delivered)
+      .executeTakeFirstOrThrow();
+    return { conversation: await deliveredBefore(db, ctx, winner.conversation_id), created: false };
+  }
 }
 
 /** A message's row and the event it raises, for the caller to write. */

@@ -1,2 +1,2 @@
 export * from './customers.ts';
-export { IdentityInput, IdentityKind, normaliseIdentity } from './identity.ts';
+export { IdentityInput, IdentityKind, identityKey, normaliseIdentity } from './identity.ts';

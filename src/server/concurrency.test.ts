@@ -105,4 +105,33 @@ describe('two servers on one database', () => {
       .execute();
     expect(stored).toHaveLength(1);
   });
+
+  it('open one conversation when both servers receive the same first message at once', async () => {
+    const [a, b] = servers;
+    const sessions = await Promise.all([
+      signIn(a, 'group.admin@test.example'),
+      signIn(b, 'fr.admin@test.example'),
+    ]);
+    const open = (app: App, s: { cookie: string; csrf: string }) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/conversations',
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+        payload: {
+          subsidiaryId: fixture.subsidiaries.fr.id,
+          channel: 'email',
+          customer: { identity: { kind: 'email', value: 'camille@client.example' } },
+          message: { text: 'Ma facture est fausse', externalId: '<twice@client.example>' },
+        },
+      });
+    const results = await Promise.all([open(a, sessions[0]), open(b, sessions[1]), open(a, sessions[0])]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+    const stored = await primary.db
+      .selectFrom('messages')
+      .select('conversation_id')
+      .where('external_id', '=', '<twice@client.example>')
+      .execute();
+    expect(stored).toHaveLength(1);
+  });
 });

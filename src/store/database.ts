@@ -96,3 +96,8 @@ function redact(url: string): string {
     return 'postgres';
   }
 }
+
+/** Run in the caller's transaction if there is one, else in a new one. */
+export function atomically<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
+}

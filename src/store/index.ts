@@ -1,5 +1,5 @@
 export { type AuditEntry, auditRow, recordAudit } from './audit.ts';
-export { type Db, openStore, type Store, type StoreOptions } from './database.ts';
+export { atomically, type Db, openStore, type Store, type StoreOptions } from './database.ts';
 export { loadMigrations, type Migration, migrate } from './migrate.ts';
 export { type Page, PageQuery, paginate } from './page.ts';
 export type * from './tables.ts';

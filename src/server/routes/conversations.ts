@@ -56,7 +56,8 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     },
     async (req, reply) => {
       const ctx = contextOf(req, clock);
-      const result = await db.transaction().execute((trx) => createConversation(trx, ctx, req.body));
+      // The command opens a transaction only when it writes more than one statement.
+      const result = await createConversation(db, ctx, req.body);
       return reply.code(result.created ? 201 : 200).send(withEtag(reply, result.conversation));
     },
   );
