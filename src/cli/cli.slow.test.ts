@@ -131,6 +131,20 @@ async function signIn(base: string, email: string) {
   return { cookie, csrf: csrfToken };
 }
 
+describe('relais serve on a store it must not touch', () => {
+  it('stops with exit code 4 when an applied migration was edited, and says which', async () => {
+    const dir = tempDir();
+    expect((await run(['migrate', '--data-dir', dir])).code).toBe(0);
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create(dir);
+    await pglite.query(`update schema_migrations set checksum = 'edited' where version = 1`);
+    await pglite.close();
+    const result = await run(['serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('migration 1 (core) was changed after it was applied');
+  });
+});
+
 describe('relais serve, as a new user starts it', () => {
   it('creates the demo world on first start, keeps data across a restart, and stops cleanly', async () => {
     const dir = tempDir();

@@ -78,7 +78,14 @@ ${describeConfig()
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
-    const { demo } = await running.ready;
+    let demo: Awaited<typeof running.ready>['demo'];
+    try {
+      ({ demo } = await running.ready);
+    } catch (error) {
+      // Migrations refused or the store failed: stop serving, so the exit code tells.
+      await running.close();
+      throw error;
+    }
     if (demo) {
       logger.info(
         { customers: demo.customers, agents: demo.agents, conversations: demo.conversations },
