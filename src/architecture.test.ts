@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   conversations: ['core', 'store', 'bus', 'customers'],
   demo: ['core', 'store', 'organisation'],
   server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'demo'],
-  cli: ['core', 'store', 'server', 'demo'],
+  cli: ['core', 'store', 'organisation', 'server', 'demo'],
   testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'server'],
 };
 

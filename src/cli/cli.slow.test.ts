@@ -40,7 +40,7 @@ describe('the relais command', () => {
   it('explains itself: --help on the command and on every subcommand', async () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'demo']) {
+    for (const name of ['serve', 'migrate', 'demo', 'init']) {
       expect(top.stdout).toContain(name);
       const sub = await run([name, '--help']);
       expect(sub.code).toBe(0);
@@ -130,6 +130,43 @@ async function signIn(base: string, email: string) {
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie, csrf: csrfToken };
 }
+
+describe('relais init, for a store without the demo', () => {
+  it('creates the group and its administrator once, who can then sign in', async () => {
+    const dir = tempDir();
+    const bad = await run(['init', '--data-dir', dir, '--group', 'Acme', '--email', 'not-an-email'], {
+      RELAIS_INIT_PASSWORD: 'long-enough-secret',
+    });
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain('email: must be an email address');
+    const env = { RELAIS_INIT_PASSWORD: 'long-enough-secret' };
+    const first = await run(['init', '--data-dir', dir, '--group', 'Acme Telecom', '--email', 'Boss@Acme.example'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('group "Acme Telecom" created');
+    const again = await run(['init', '--data-dir', dir, '--group', 'Other', '--email', 'x@acme.example'], env);
+    expect(again.code).toBe(6);
+    expect(again.stderr).toContain('already holds the group "Acme Telecom"');
+
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = `http://127.0.0.1:${port}`;
+    const server = spawn(
+      process.execPath,
+      [BIN, 'serve', '--data-dir', dir, '--port', String(port), '--host', '127.0.0.1', '--demo', 'off'],
+      { env: cleanEnv({}) },
+    );
+    const stopped = new Promise<number | null>((resolve) => server.on('close', resolve));
+    await waitFor(`${base}/readyz`, server, 60_000);
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'boss@acme.example', password: 'long-enough-secret' }),
+    });
+    expect(login.status).toBe(200);
+    expect(((await login.json()) as { user: { scope: { kind: string } } }).user.scope.kind).toBe('group');
+    server.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+  });
+});
 
 describe('relais serve on a store it must not touch', () => {
   it('stops with exit code 4 when an applied migration was edited, and says which', async () => {

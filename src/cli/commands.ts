@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { ParseArgsConfig } from 'node:util';
 import pino from 'pino';
 import { describeConfig, loadConfig } from '../core/index.ts';
 import { clearWorld, createDemoWorld, type DemoSignIn, demoSignIns } from '../demo/index.ts';
+import { initialiseGroup } from '../organisation/index.ts';
 import { startRelais, storeFor } from '../server/index.ts';
 import { loadMigrations, migrate } from '../store/index.ts';
 import { EXIT, UsageError } from './exit.ts';
@@ -159,4 +161,54 @@ ${STORE_HELP}`,
   },
 };
 
-export const commands: Command[] = [serve, migrateCommand, demo];
+const init: Command = {
+  name: 'init',
+  summary: 'create the group and its first administrator on an empty store',
+  usage: `Usage: relais init --group NAME --email EMAIL [--name NAME] [options]
+
+For a store without the demo world (RELAIS_DEMO=off): migrates it, creates the group
+and its first group administrator, who then signs in and sets up the rest through
+the API. The password comes from RELAIS_INIT_PASSWORD (10 characters or more); without
+it one is generated and printed once. Refused (exit code 6) when the store already
+has a group.
+
+Options:
+  --group NAME     the group's name, e.g. "Relais Telecom Group"
+  --email EMAIL    the administrator's sign-in
+  --name NAME      the administrator's name (default: the email)
+${STORE_HELP}`,
+  options: {
+    ...storeOptions,
+    group: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+  },
+  async run(values, env) {
+    if (typeof values.group !== 'string' || typeof values.email !== 'string') {
+      throw new UsageError('relais init needs --group and --email');
+    }
+    const config = configFrom(values, env);
+    const generated = env.RELAIS_INIT_PASSWORD ? undefined : randomBytes(15).toString('base64url');
+    const store = await storeFor(config);
+    try {
+      await migrate(store.db);
+      await initialiseGroup(store.db, {
+        groupName: values.group,
+        email: values.email,
+        displayName: typeof values.name === 'string' ? values.name : values.email,
+        password: env.RELAIS_INIT_PASSWORD ?? generated ?? '',
+        now: new Date(),
+      });
+      process.stdout.write(
+        `group "${values.group}" created in ${store.location}; group administrator ${values.email}` +
+          (generated ? ` with the password ${generated} (shown once: change it after signing in)` : '') +
+          '\n',
+      );
+      return EXIT.ok;
+    } finally {
+      await store.close();
+    }
+  },
+};
+
+export const commands: Command[] = [serve, migrateCommand, demo, init];

@@ -8,6 +8,7 @@ export const EXIT = {
   config: 3,
   store: 4,
   invalidInput: 5,
+  exists: 6,
 } as const;
 
 const BY_CODE: Partial<Record<ErrorCode, number>> = {
@@ -15,6 +16,7 @@ const BY_CODE: Partial<Record<ErrorCode, number>> = {
   migration_checksum_mismatch: EXIT.store,
   migration_unknown: EXIT.store,
   validation_failed: EXIT.invalidInput,
+  conflict: EXIT.exists,
 };
 
 export class UsageError extends Error {
