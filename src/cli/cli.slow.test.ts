@@ -140,10 +140,16 @@ describe('relais init, for a store without the demo', () => {
     expect(bad.code).toBe(5);
     expect(bad.stderr).toContain('email: must be an email address');
     const env = { RELAIS_INIT_PASSWORD: 'long-enough-secret' };
-    const first = await run(['init', '--data-dir', dir, '--group', 'Acme Telecom', '--email', 'Boss@Acme.example'], env);
+    const first = await run(
+      ['init', '--data-dir', dir, '--group', 'Acme Telecom', '--email', 'Boss@Acme.example'],
+      env,
+    );
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('group "Acme Telecom" created');
-    const again = await run(['init', '--data-dir', dir, '--group', 'Other', '--email', 'x@acme.example'], env);
+    const again = await run(
+      ['init', '--data-dir', dir, '--group', 'Other', '--email', 'x@acme.example'],
+      env,
+    );
     expect(again.code).toBe(6);
     expect(again.stderr).toContain('already holds the group "Acme Telecom"');
 

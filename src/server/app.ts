@@ -35,6 +35,8 @@ export interface ServerDeps {
   logger: Logger | false;
   /** True once migrations ran and the demo world (if any) exists. */
   isReady: () => boolean;
+  /** Called after a request that may have committed a change (to relay its events). */
+  onCommitted?: () => void;
 }
 
 export type App = FastifyInstance<
@@ -136,6 +138,10 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     const path = findUnstorableText(req.body, 'body') ?? findUnstorableText(req.query, 'querystring');
     if (path)
       throw invalid(path, 'contains a character that cannot be stored (NUL or a lone UTF-16 surrogate)');
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) deps.onCommitted?.();
   });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
@@ -11,7 +12,7 @@ export interface Running {
   /** The address the server listens on, e.g. http://localhost:8080. */
   url: string;
   /** Resolves when migrations ran and the demo world (if due) exists: what /readyz reports. */
-  ready: Promise<{ demo: DemoWorldSummary | undefined }>;
+  ready: Promise<{ demo: DemoWorldSummary | undefined; bus: Bus }>;
   close(): Promise<void>;
 }
 
@@ -34,12 +35,16 @@ export async function startRelais(
   const clock = options.clock ?? systemClock;
   const store = options.store ?? (await storeFor(config));
   let ready = false;
+  let relay: { kick(): void; stop(): Promise<void> } | undefined;
+  let bus: Bus | undefined;
   const app = await buildServer({
     db: store.db,
     config,
     clock,
     logger: options.logger,
     isReady: () => ready,
+    // A change committed: publish its events now rather than at the next poll.
+    onCommitted: () => relay?.kick(),
   });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const url = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
@@ -50,8 +55,11 @@ export async function startRelais(
       const group = await store.db.selectFrom('groups').select('id').executeTakeFirst();
       if (!group) demo = await createDemoWorld(store.db, { seed: config.RELAIS_DEMO_SEED, now: clock.now() });
     }
+    const report = (error: unknown) => app.log.error({ err: error }, 'event bus');
+    bus = config.NATS_URL ? await connectNatsBus(config.NATS_URL, report) : new InProcessBus(report);
+    relay = startOutboxRelay(store.db, bus, { onError: report });
     ready = true;
-    return { demo };
+    return { demo, bus };
   })();
   return {
     app,
@@ -61,6 +69,8 @@ export async function startRelais(
     close: async () => {
       await app.close();
       await readyPromise.catch(() => undefined);
+      await relay?.stop();
+      await bus?.close();
       if (!options.store) await store.close();
     },
   };

@@ -268,6 +268,9 @@ export interface OutboxTable {
   payload: Json<unknown>;
   created_at: CreatedAt;
   published_at: Timestamp | null;
+  uid: Generated<string>;
+  claimed_until: Timestamp | null;
+  attempts: Generated<number>;
 }
 
 export interface AuditLogTable {
