@@ -494,6 +494,7 @@ export async function addMessage(
   ctx: Context,
   conversationId: string,
   input: MessageInput,
+  options: { reopen?: boolean } = {},
 ): Promise<{ message: Message; created: boolean }> {
   const conversation = await lockVisible(trx, ctx, conversationId);
   const channel = input.channel ?? conversation.channel;
@@ -520,7 +521,9 @@ export async function addMessage(
   const messageId = message.row.id;
   await trx.insertInto('messages').values(message.row).execute();
   await recordEvent(trx, message.event.name, message.event.payload);
-  const reopen = input.direction === 'inbound' && conversation.status === 'resolved';
+  // An automatic message (out of office, bounce) is recorded but never reopens anything.
+  const reopen =
+    input.direction === 'inbound' && conversation.status === 'resolved' && options.reopen !== false;
   await trx
     .updateTable('conversations')
     .set((eb) => ({

@@ -260,6 +260,20 @@ export interface MessagesTable {
   created_at: CreatedAt;
 }
 
+// channels
+
+export interface EndpointsTable {
+  id: string;
+  subsidiary_id: string;
+  channel: 'email' | 'chat' | 'sms' | 'social' | 'whatsapp' | 'voice' | 'mail';
+  address: string;
+  name: string;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -302,6 +316,7 @@ export interface Database {
   consent_events: ConsentEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  endpoints: EndpointsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
 }

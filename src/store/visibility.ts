@@ -98,6 +98,15 @@ export function visibleCustomers(db: Executor, actor: Actor) {
   return q;
 }
 
+/** A subsidiary's channel endpoints: seen where the subsidiary is seen. */
+export function visibleEndpoints(db: Executor, actor: Actor) {
+  const q = db.selectFrom('endpoints');
+  const s = actor.scope;
+  if (s.kind === 'subsidiary') return q.where('endpoints.subsidiary_id', '=', s.subsidiaryId);
+  if (s.kind === 'site') return q.where('endpoints.subsidiary_id', 'in', servedBySite(s.siteId));
+  return q;
+}
+
 export function visibleAuditLog(db: Executor, actor: Actor) {
   const q = db.selectFrom('audit_log');
   const s = actor.scope;

@@ -1,0 +1,226 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Encoding from 'encoding-japanese';
+import iconv from 'iconv-lite';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
+import { directoryFileStore, type FileStore } from '../../store/index.ts';
+import { createFixture, type Fixture, freshStore } from '../../testing/index.ts';
+import { createEndpoint } from '../endpoints.ts';
+import { startSmtp } from './smtp.ts';
+
+let store: Awaited<ReturnType<typeof freshStore>>;
+let fixture: Fixture;
+let smtp: { port: number; close(): Promise<void> };
+let files: FileStore;
+let dir: string;
+const MAILBOX = 'service@fr.test.example';
+
+beforeAll(async () => {
+  store = await freshStore();
+  fixture = await createFixture(store.db);
+  const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
+  await store.db.transaction().execute((trx) =>
+    createEndpoint(trx, ctx, {
+      subsidiaryId: fixture.subsidiaries.fr.id,
+      channel: 'email',
+      address: MAILBOX,
+      name: 'Service client',
+    }),
+  );
+  dir = mkdtempSync(join(tmpdir(), 'relais-files-'));
+  files = directoryFileStore(dir);
+  smtp = await startSmtp(store.db, files, {
+    port: 0,
+    host: '127.0.0.1',
+    maxBytes: 200_000,
+    now: () => new Date(),
+    onError: () => undefined,
+  });
+});
+
+afterAll(async () => {
+  await smtp?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const transport = () =>
+  nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    tls: { rejectUnauthorized: false },
+  });
+
+async function messagesFrom(address: string) {
+  return store.db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
+    .select([
+      'messages.id',
+      'messages.text',
+      'messages.conversation_id',
+      'messages.external_id',
+      'messages.attachments',
+      'conversations.subject',
+    ])
+    .where('customer_identities.value', '=', address)
+    .orderBy('messages.id')
+    .execute();
+}
+
+describe('mail over SMTP', () => {
+  it('refuses an unknown recipient at RCPT TO and stores nothing', async () => {
+    const before = await store.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const error = await transport()
+      .sendMail({ from: 'a@client.example', to: 'nobody@fr.test.example', subject: 'x', text: 'x' })
+      .catch((e: unknown) => e);
+    expect((error as { responseCode?: number }).responseCode).toBe(550);
+    const after = await store.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('threads a three-message exchange into one conversation, and stores a redelivery once', async () => {
+    const from = '"Jeanne Leroy" <jeanne.leroy@client.example>';
+    const first = await transport().sendMail({
+      from,
+      to: MAILBOX,
+      subject: 'Coupure internet',
+      text: 'Bonjour, plus d’internet depuis hier soir.',
+      messageId: '<first.jeanne@client.example>',
+    });
+    expect(first.response).toMatch(/^250/);
+    // A reply that names the first one in In-Reply-To.
+    await transport().sendMail({
+      from,
+      to: MAILBOX,
+      subject: 'RE: Coupure internet',
+      text: 'Toujours rien ce matin.',
+      inReplyTo: '<first.jeanne@client.example>',
+      references: ['<first.jeanne@client.example>'],
+      messageId: '<second.jeanne@client.example>',
+    });
+    // A third from a mail program that keeps no headers: the subject finds the thread.
+    await transport().sendMail({
+      from,
+      to: MAILBOX,
+      subject: 'TR: RE: Coupure internet',
+      text: 'Je vous transfère la facture.',
+      messageId: '<third.jeanne@client.example>',
+    });
+    // The sending server did not see our 250 and sends the first one again.
+    await transport().sendMail({
+      from,
+      to: MAILBOX,
+      subject: 'Coupure internet',
+      text: 'Bonjour, plus d’internet depuis hier soir.',
+      messageId: '<first.jeanne@client.example>',
+    });
+    const messages = await messagesFrom('jeanne.leroy@client.example');
+    expect(messages.map((m) => m.external_id)).toEqual([
+      '<first.jeanne@client.example>',
+      '<second.jeanne@client.example>',
+      '<third.jeanne@client.example>',
+    ]);
+    expect(new Set(messages.map((m) => m.conversation_id)).size).toBe(1);
+    expect(messages[0]?.subject).toBe('Coupure internet');
+    const customer = await store.db
+      .selectFrom('customers')
+      .innerJoin('customer_identities', 'customer_identities.customer_id', 'customers.id')
+      .select(['customers.display_name', 'customers.subsidiary_id'])
+      .where('customer_identities.value', '=', 'jeanne.leroy@client.example')
+      .executeTakeFirstOrThrow();
+    expect(customer).toEqual({ display_name: 'Jeanne Leroy', subsidiary_id: fixture.subsidiaries.fr.id });
+  });
+
+  it('reads Arabic in Windows-1256 and Japanese in ISO-2022-JP', async () => {
+    const arabic = 'مرحبا، فاتورتي غير صحيحة هذا الشهر';
+    const japanese = 'こんにちは、請求書が間違っています。';
+    const raw = (from: string, charset: string, subject: string, body: Buffer) =>
+      Buffer.concat([
+        Buffer.from(
+          `From: ${from}\r\nTo: ${MAILBOX}\r\nSubject: ${subject}\r\nMessage-ID: <${charset}@client.example>\r\n` +
+            `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`,
+        ),
+        body,
+        Buffer.from('\r\n'),
+      ]);
+    await transport().sendMail({
+      envelope: { from: 'karim@client.example', to: [MAILBOX] },
+      raw: raw('karim@client.example', 'windows-1256', 'Facture', iconv.encode(arabic, 'windows-1256')),
+    });
+    await transport().sendMail({
+      envelope: { from: 'yuki@client.example', to: [MAILBOX] },
+      raw: raw(
+        'yuki@client.example',
+        'iso-2022-jp',
+        'Invoice',
+        Buffer.from(Encoding.convert(Encoding.stringToCode(japanese), { to: 'JIS', from: 'UNICODE' })),
+      ),
+    });
+    expect((await messagesFrom('karim@client.example'))[0]?.text).toBe(arabic);
+    expect((await messagesFrom('yuki@client.example'))[0]?.text).toBe(japanese);
+  });
+
+  it('keeps attachments intact, by content', async () => {
+    const pdf = Buffer.from(`%PDF-1.4\n${'x'.repeat(5000)}\n%%EOF`);
+    await transport().sendMail({
+      from: 'paul@client.example',
+      to: MAILBOX,
+      subject: 'Ma facture',
+      text: 'Ci-joint.',
+      attachments: [{ filename: 'facture.pdf', content: pdf, contentType: 'application/pdf' }],
+    });
+    const [message] = await messagesFrom('paul@client.example');
+    const [attachment] = message?.attachments ?? [];
+    expect(attachment).toMatchObject({
+      filename: 'facture.pdf',
+      mediaType: 'application/pdf',
+      size: pdf.length,
+    });
+    expect((await files.get(attachment?.sha256 ?? ''))?.equals(pdf)).toBe(true);
+  });
+
+  it('answers 552 to a mail over the size limit and stores nothing of it', async () => {
+    const error = await transport()
+      .sendMail({ from: 'big@client.example', to: MAILBOX, subject: 'big', text: 'y'.repeat(300_000) })
+      .catch((e: unknown) => e);
+    expect((error as { responseCode?: number }).responseCode).toBe(552);
+    expect(await messagesFrom('big@client.example')).toEqual([]);
+  });
+
+  it('records an out-of-office reply without reopening the resolved conversation', async () => {
+    const [first] = await messagesFrom('jeanne.leroy@client.example');
+    await store.db
+      .updateTable('conversations')
+      .set({ status: 'resolved' })
+      .where('id', '=', first?.conversation_id ?? '')
+      .execute();
+    await transport().sendMail({
+      from: 'jeanne.leroy@client.example',
+      to: MAILBOX,
+      subject: 'Réponse automatique : Coupure internet',
+      text: 'Je suis absente jusqu’au 3 janvier.',
+      inReplyTo: '<third.jeanne@client.example>',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    const conversation = await store.db
+      .selectFrom('conversations')
+      .select('status')
+      .where('id', '=', first?.conversation_id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(conversation.status).toBe('resolved');
+    expect((await messagesFrom('jeanne.leroy@client.example')).at(-1)?.text).toContain('absente');
+  });
+});

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { addMessage, createConversation } from '../../conversations/index.ts';
+import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
+import { atomically, type Db, type FileStore, type Row } from '../../store/index.ts';
+import { type ParsedEmail, parseEmail } from './parse.ts';
+import { normaliseSubject } from './subject.ts';
+
+export interface Ingested {
+  conversationId: string;
+  messageId: string;
+  /** False when this mail was stored before (same Message-ID): nothing new was written. */
+  created: boolean;
+}
+
+// The Message-ID Relais gives its outbound mail carries the conversation: a reply finds
+// its thread even when the mail program dropped References.
+const REPLY_TOKEN = /^<?relais\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\./i;
+
+const LONGEST_TEXT = 200_000;
+
+// NUL cannot be stored as text; a mail may carry one.
+const clean = (value: string | undefined): string => (value ?? '').replaceAll('\u0000', '').trim();
+
+/** The raw form as text the store can keep: UTF-8 when it is, base64 otherwise. */
+function rawForm(raw: Buffer): { raw: string; rawMediaType: string } {
+  const text = raw.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(raw) && !text.includes('\u0000'))
+    return { raw: text, rawMediaType: 'message/rfc822' };
+  return { raw: raw.toString('base64'), rawMediaType: 'message/rfc822; encoding=base64' };
+}
+
+/** The conversation a mail continues: by the messages it answers, our reply token, then its subject. */
+async function threadOf(
+  db: Db,
+  endpoint: Row<'endpoints'>,
+  mail: ParsedEmail,
+): Promise<Row<'conversations'> | undefined> {
+  const base = db
+    .selectFrom('conversations')
+    .selectAll('conversations')
+    .where('conversations.subsidiary_id', '=', endpoint.subsidiary_id);
+  if (mail.answers.length > 0) {
+    const answered = await base
+      .innerJoin('messages', 'messages.conversation_id', 'conversations.id')
+      .where('messages.subsidiary_id', '=', endpoint.subsidiary_id)
+      .where('messages.channel', '=', 'email')
+      .where('messages.external_id', 'in', mail.answers)
+      .orderBy('messages.id', 'desc')
+      .executeTakeFirst();
+    if (answered) return answered;
+    for (const id of mail.answers) {
+      const token = REPLY_TOKEN.exec(id)?.[1];
+      if (!token) continue;
+      const replied = await base.where('conversations.id', '=', token.toLowerCase()).executeTakeFirst();
+      if (replied) return replied;
+    }
+  }
+  const subject = normaliseSubject(mail.subject);
+  if (!subject) return undefined;
+  // The customer's open conversation by email with the same subject.
+  return base
+    .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
+    .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
+    .where('customer_identities.kind', '=', 'email')
+    .where('customer_identities.value', '=', mail.from.address)
+    .where('conversations.status', 'in', ['open', 'assigned', 'pending'])
+    .where(sql<boolean>`'email' = any(conversations.channels)`)
+    .where(
+      sql<string>`lower(regexp_replace(coalesce(conversations.subject, ''), '\\s+', ' ', 'g'))`,
+      '=',
+      subject,
+    )
+    .orderBy('conversations.id', 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * Take one inbound mail for an endpoint: parse it, keep its attachments, find its
+ * thread or open a conversation, and commit. Only then may the channel acknowledge.
+ * A mail whose Message-ID is already stored changes nothing.
+ */
+export async function ingestEmail(
+  db: Db,
+  files: FileStore,
+  endpoint: Row<'endpoints'>,
+  raw: Buffer,
+  now: Date,
+): Promise<Ingested> {
+  const mail = await parseEmail(raw);
+  const attachments = [];
+  for (const a of mail.attachments) {
+    const stored = await files.put(a.content);
+    attachments.push({
+      filename: a.filename,
+      mediaType: a.mediaType,
+      size: stored.size,
+      sha256: stored.sha256,
+    });
+  }
+  const externalId = mail.messageId ?? `<sha256.${createHash('sha256').update(raw).digest('hex')}@relais>`;
+  const ctx: Context = { actor: SYSTEM_ACTOR, requestId: externalId.slice(0, 64), now };
+  const text =
+    clean(mail.text) ||
+    (mail.attachments.length > 0 ? `(${mail.attachments.length} attachment(s))` : '(empty message)');
+  const message = {
+    direction: 'inbound' as const,
+    channel: 'email' as const,
+    text: text.length > LONGEST_TEXT ? `${text.slice(0, LONGEST_TEXT)}…` : text,
+    ...rawForm(raw),
+    attachments,
+    externalId,
+  };
+  return atomically(db, async (trx) => {
+    const thread = await threadOf(trx, endpoint, mail);
+    if (thread && thread.status !== 'closed') {
+      const added = await addMessage(trx, ctx, thread.id, message, { reopen: !mail.automatic });
+      return { conversationId: thread.id, messageId: added.message.id, created: added.created };
+    }
+    const opened = await createConversation(trx, ctx, {
+      subsidiaryId: endpoint.subsidiary_id,
+      channel: 'email',
+      customer: {
+        identity: { kind: 'email', value: mail.from.address },
+        ...(mail.from.name ? { displayName: clean(mail.from.name).slice(0, 200) || undefined } : {}),
+      },
+      ...(clean(mail.subject) ? { subject: clean(mail.subject).slice(0, 500) } : {}),
+      tier: 'level1',
+      requiredSkills: [],
+      priority: 'normal',
+      message,
+    });
+    const first = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', opened.conversation.id)
+      .where('external_id', '=', externalId)
+      .executeTakeFirstOrThrow();
+    if (opened.created && mail.automatic) {
+      // An automatic mail that starts nothing is kept, out of every queue.
+      await trx
+        .updateTable('conversations')
+        .set({ status: 'resolved', resolved_at: now })
+        .where('id', '=', opened.conversation.id)
+        .execute();
+    }
+    return { conversationId: opened.conversation.id, messageId: first.id, created: opened.created };
+  });
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+import { Channel, type Context, DomainError, invalid, newId, notFound, Text, toE164 } from '../core/index.ts';
+import {
+  assertVersion,
+  type Db,
+  managesSubsidiary,
+  type Page,
+  type PageQuery,
+  paginate,
+  type Row,
+  recordAudit,
+  visibleEndpoints,
+  visibleSubsidiaries,
+} from '../store/index.ts';
+
+export const EndpointCreate = z
+  .object({
+    subsidiaryId: z.uuid(),
+    channel: Channel,
+    address: z
+      .string()
+      .trim()
+      .min(1)
+      .max(320)
+      .describe('mailbox address, chat widget key, SMS sender, page or WhatsApp number id, voice number'),
+    name: Text(200),
+  })
+  .strict();
+export type EndpointCreate = z.infer<typeof EndpointCreate>;
+
+export const EndpointUpdate = z
+  .object({ name: Text(200), active: z.boolean() })
+  .partial()
+  .strict();
+export type EndpointUpdate = z.infer<typeof EndpointUpdate>;
+
+export const Endpoint = z.object({
+  id: z.uuid(),
+  subsidiaryId: z.uuid(),
+  channel: Channel,
+  address: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const EndpointFilter = z.object({ subsidiaryId: z.uuid().optional(), channel: Channel.optional() });
+export type EndpointFilter = z.infer<typeof EndpointFilter>;
+
+const toEndpoint = (r: Row<'endpoints'>): Endpoint => ({
+  id: r.id,
+  subsidiaryId: r.subsidiary_id,
+  channel: r.channel,
+  address: r.address,
+  name: r.name,
+  active: r.active,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+const email = z.email();
+
+/** The one stored form of an address, so inbound traffic finds its endpoint. */
+export function normaliseAddress(channel: Channel, address: string, country: string): string {
+  if (channel === 'email') {
+    const value = address.toLowerCase();
+    if (!email.safeParse(value).success) throw invalid('address', 'is not an email address');
+    return value;
+  }
+  if (
+    channel === 'voice' ||
+    (channel === 'sms' && !/^[0-9]{3,8}$/.test(address) && !/[A-Za-z]/.test(address))
+  ) {
+    const value = toE164(address, country);
+    if (!value) throw invalid('address', `is not a phone number for ${country}`);
+    return value;
+  }
+  if (/\s/.test(address)) throw invalid('address', 'must not contain spaces');
+  return address;
+}
+
+/** Add an address of a subsidiary on a channel: its own administrators or the group's. */
+export async function createEndpoint(trx: Db, ctx: Context, input: EndpointCreate): Promise<Endpoint> {
+  const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
+    .select(['id', 'country'])
+    .where('id', '=', input.subsidiaryId)
+    .executeTakeFirst();
+  if (!subsidiary || !managesSubsidiary(ctx.actor, subsidiary.id)) {
+    throw invalid('subsidiaryId', 'is not a subsidiary you manage');
+  }
+  const address = normaliseAddress(input.channel, input.address, subsidiary.country);
+  const taken = await trx
+    .selectFrom('endpoints')
+    .select('id')
+    .where('channel', '=', input.channel)
+    .where('address', '=', address)
+    .executeTakeFirst();
+  if (taken) {
+    throw new DomainError('conflict', `address: ${address} is already an endpoint on ${input.channel}`, [
+      { path: 'address', message: 'is already an endpoint' },
+    ]);
+  }
+  const row = await trx
+    .insertInto('endpoints')
+    .values({ id: newId(), subsidiary_id: subsidiary.id, channel: input.channel, address, name: input.name })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'create',
+    entity: 'endpoint',
+    entityId: row.id,
+    subsidiaryId: row.subsidiary_id,
+    changes: { ...input, address },
+  });
+  return toEndpoint(row);
+}
+
+export async function updateEndpoint(
+  trx: Db,
+  ctx: Context,
+  id: string,
+  expectedVersion: number | undefined,
+  input: EndpointUpdate,
+): Promise<Endpoint> {
+  const current = await visibleEndpoints(trx, ctx.actor)
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw notFound('endpoint', id);
+  if (!managesSubsidiary(ctx.actor, current.subsidiary_id)) {
+    throw new DomainError(
+      'forbidden',
+      "only the subsidiary's or the group's administrators change its endpoints",
+    );
+  }
+  assertVersion('endpoint', current.version, expectedVersion);
+  const row = await trx
+    .updateTable('endpoints')
+    .set((eb) => ({
+      name: input.name ?? current.name,
+      active: input.active ?? current.active,
+      version: eb('version', '+', 1),
+      updated_at: ctx.now,
+    }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, ctx.actor, ctx.requestId, {
+    action: 'update',
+    entity: 'endpoint',
+    entityId: id,
+    subsidiaryId: row.subsidiary_id,
+    changes: input,
+  });
+  return toEndpoint(row);
+}
+
+export async function getEndpoint(db: Db, ctx: Context, id: string): Promise<Endpoint> {
+  const row = await visibleEndpoints(db, ctx.actor).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound('endpoint', id);
+  return toEndpoint(row);
+}
+
+export async function listEndpoints(
+  db: Db,
+  ctx: Context,
+  filter: EndpointFilter,
+  page: PageQuery,
+): Promise<Page<Endpoint>> {
+  let q = visibleEndpoints(db, ctx.actor).selectAll();
+  if (filter.subsidiaryId) q = q.where('subsidiary_id', '=', filter.subsidiaryId);
+  if (filter.channel) q = q.where('channel', '=', filter.channel);
+  const result = await paginate(q, 'endpoints.id', page);
+  return { items: result.items.map(toEndpoint), nextCursor: result.nextCursor };
+}
+
+/** The active endpoint behind an inbound address, whoever asks: channels run as the system. */
+export async function findEndpoint(
+  db: Db,
+  channel: Channel,
+  address: string,
+): Promise<Row<'endpoints'> | undefined> {
+  return db
+    .selectFrom('endpoints')
+    .selectAll()
+    .where('channel', '=', channel)
+    .where('address', '=', channel === 'email' ? address.toLowerCase() : address)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
