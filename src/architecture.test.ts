@@ -16,10 +16,11 @@ const ALLOWED: Record<string, string[]> = {
   organisation: ['core', 'store', 'bus'],
   customers: ['core', 'store', 'bus'],
   conversations: ['core', 'store', 'bus', 'customers'],
+  channels: ['core', 'store', 'bus', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
-  server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'demo'],
+  server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'channels', 'demo'],
   cli: ['core', 'store', 'organisation', 'server', 'demo'],
-  testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'server'],
+  testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'channels', 'server'],
 };
 
 function sources(dir: string): string[] {

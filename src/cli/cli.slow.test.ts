@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/relais.js', import.meta.url).pathname;
@@ -18,7 +19,7 @@ afterAll(() => {
 // The child gets only what a user's shell would give it, plus what the test sets.
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _db, NATS_URL: _nats, ...rest } = process.env;
-  return { ...rest, LOG_LEVEL: 'info', ...extra };
+  return { ...rest, LOG_LEVEL: 'info', RELAIS_SMTP_PORT: '0', ...extra };
 }
 
 function run(args: string[], env: Record<string, string> = {}) {
@@ -179,7 +180,7 @@ describe('relais serve on a store it must not touch', () => {
     const dir = tempDir();
     expect((await run(['migrate', '--data-dir', dir])).code).toBe(0);
     const { PGlite } = await import('@electric-sql/pglite');
-    const pglite = await PGlite.create(dir);
+    const pglite = await PGlite.create(join(dir, 'store'));
     await pglite.query(`update schema_migrations set checksum = 'edited' where version = 1`);
     await pglite.close();
     const result = await run(['serve', '--data-dir', dir, '--port', '0', '--host', '127.0.0.1']);
@@ -218,6 +219,25 @@ describe('relais serve, as a new user starts it', () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+
+    // A mail to the French subsidiary's demo mailbox becomes a conversation.
+    const smtpPort = Number(/"port":(\d+),"msg":"accepting mail over SMTP"/.exec(first.output())?.[1]);
+    expect(smtpPort).toBeGreaterThan(0);
+    const sent = await nodemailer
+      .createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true })
+      .sendMail({
+        from: 'lea@client.example',
+        to: 'service.fr@relais.example',
+        subject: 'Démo SMTP',
+        text: 'Bonjour !',
+      });
+    expect(sent.response).toMatch(/^250/);
+    const mailed = (await (
+      await fetch(`${base}/api/conversations?q=${encodeURIComponent('démo smtp')}`, {
+        headers: { cookie: admin.cookie },
+      })
+    ).json()) as { items: Array<{ channel: string }> };
+    expect(mailed.items.map((c) => c.channel)).toEqual(['email']);
 
     first.child.kill('SIGTERM');
     expect(await first.stopped).toBe(0);

@@ -45,14 +45,43 @@ const ConfigSchema = z.object({
     .default(10)
     .describe('sign-in attempts per minute per address and email'),
   RELAIS_TRUST_PROXY: flag.default(false).describe('trust X-Forwarded-For from a reverse proxy'),
+  RELAIS_FILES_DIR: z.string().min(1).optional().describe('attachments by content (default: DATA_DIR/files)'),
+  RELAIS_SMTP: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('accept mail over SMTP for the mailbox endpoints'),
+  RELAIS_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525).describe('SMTP port'),
+  RELAIS_SMTP_HOST: z.string().min(1).optional().describe('SMTP interface (default: HOST)'),
+  RELAIS_SMTP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024)
+    .describe('largest mail accepted; larger gets 552'),
+  RELAIS_SMTP_TLS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM key file: with the certificate, STARTTLS is offered'),
+  RELAIS_SMTP_TLS_CERT: z.string().min(1).optional().describe('PEM certificate file for STARTTLS'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 
+const checked = ConfigSchema.superRefine((c, ctx) => {
+  if (Boolean(c.RELAIS_SMTP_TLS_KEY) !== Boolean(c.RELAIS_SMTP_TLS_CERT)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['RELAIS_SMTP_TLS_CERT'],
+      message: 'give both the TLS key and the certificate',
+    });
+  }
+});
+
 /** Read the configuration once; a wrong value stops the start with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = ConfigSchema.safeParse(present);
+  const result = checked.safeParse(present);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   throw new DomainError(

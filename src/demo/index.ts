@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { DomainError, hashPassword, invalid } from '../core/index.ts';
+import { DomainError, hashPassword, invalid, newId } from '../core/index.ts';
 import type { Db, NewRow } from '../store/index.ts';
 import { buildConversations } from './conversations.ts';
 import { buildCustomers } from './customers.ts';
@@ -109,6 +109,7 @@ export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promis
     await insertBatches<NewRow<'messages'>>(talk.messages, (b) =>
       trx.insertInto('messages').values(b).execute(),
     );
+    await trx.insertInto('endpoints').values(demoMailboxes(org.subsidiaryIds)).execute();
   });
 
   return {
@@ -120,6 +121,32 @@ export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promis
     messages: talk.messages.length,
     signIns: demoSignIns(),
   };
+}
+
+/** Each subsidiary's customer-service mailbox: mail to it over SMTP opens a conversation. */
+export const DEMO_MAILBOXES: Record<string, string> = {
+  FR: 'service.fr@relais.example',
+  MA: 'service.ma@relais.example',
+  SN: 'service.sn@relais.example',
+  MG: 'service.mg@relais.example',
+  EG: 'service.eg@relais.example',
+};
+
+function demoMailboxes(subsidiaryIds: Map<string, string>): NewRow<'endpoints'>[] {
+  return Object.entries(DEMO_MAILBOXES).flatMap(([code, address]) => {
+    const subsidiaryId = subsidiaryIds.get(code);
+    return subsidiaryId
+      ? [
+          {
+            id: newId(),
+            subsidiary_id: subsidiaryId,
+            channel: 'email' as const,
+            address,
+            name: `Service client ${code}`,
+          },
+        ]
+      : [];
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   newId,
   type Permission,
 } from '../core/index.ts';
-import type { Db } from '../store/index.ts';
+import type { Db, FileStore } from '../store/index.ts';
 import { authenticateApiKey, authenticateSession, SESSION_COOKIE, sameSecret } from './auth.ts';
 import { problemFor, sendProblem, toProblem } from './problem.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -30,6 +30,8 @@ declare module 'fastify' {
 
 export interface ServerDeps {
   db: Db;
+  /** Attachments, by content. */
+  files: FileStore;
   config: Config;
   clock: Clock;
   logger: Logger | false;

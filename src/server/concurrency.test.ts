@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, systemClock } from '../core/index.ts';
-import { openStore, type Store } from '../store/index.ts';
+import { directoryFileStore, openStore, type Store } from '../store/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture, freshStore } from '../testing/index.ts';
 import { type App, buildServer } from './app.ts';
 
@@ -15,8 +18,10 @@ let fixture: Fixture;
 
 async function server(store: Store): Promise<App> {
   const config = loadConfig({ LOG_LEVEL: 'silent', RELAIS_MEMORY: 'true', RELAIS_LOGIN_LIMIT: '1000' });
+  const files = directoryFileStore(mkdtempSync(join(tmpdir(), 'relais-test-files-')));
   const app = await buildServer({
     db: store.db,
+    files,
     config,
     clock: systemClock,
     logger: false,

@@ -15,6 +15,8 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     RELAIS_DEMO: 'off',
+    RELAIS_SMTP_PORT: '0',
+    RELAIS_MEMORY: 'true',
     ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
   });
   running = await startRelais(config, { logger: false, store });

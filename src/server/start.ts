@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
+import { startSmtp } from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
-import { migrate, openStore, type Store } from '../store/index.ts';
+import { directoryFileStore, migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';
 
 export interface Running {
@@ -12,7 +16,7 @@ export interface Running {
   /** The address the server listens on, e.g. http://localhost:8080. */
   url: string;
   /** Resolves when migrations ran and the demo world (if due) exists: what /readyz reports. */
-  ready: Promise<{ demo: DemoWorldSummary | undefined; bus: Bus }>;
+  ready: Promise<{ demo: DemoWorldSummary | undefined; bus: Bus; smtpPort: number | undefined }>;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,17 @@ export function storeFor(config: Config): Promise<Store> {
   if (config.DATABASE_URL) {
     return openStore({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   }
-  return openStore({ kind: 'embedded', dataDir: config.RELAIS_MEMORY ? undefined : config.RELAIS_DATA_DIR });
+  return openStore({
+    kind: 'embedded',
+    dataDir: config.RELAIS_MEMORY ? undefined : join(config.RELAIS_DATA_DIR, 'store'),
+  });
+}
+
+/** Where attachments are kept: beside the embedded store, or where the settings say. */
+export function filesDirFor(config: Config): string {
+  if (config.RELAIS_FILES_DIR) return config.RELAIS_FILES_DIR;
+  if (config.RELAIS_MEMORY) return join(tmpdir(), `relais-files-${process.pid}`);
+  return join(config.RELAIS_DATA_DIR, 'files');
 }
 
 /**
@@ -37,8 +51,11 @@ export async function startRelais(
   let ready = false;
   let relay: { kick(): void; stop(): Promise<void> } | undefined;
   let bus: Bus | undefined;
+  let smtp: { port: number; close(): Promise<void> } | undefined;
+  const files = directoryFileStore(filesDirFor(config));
   const app = await buildServer({
     db: store.db,
+    files,
     config,
     clock,
     logger: options.logger,
@@ -58,8 +75,25 @@ export async function startRelais(
     const report = (error: unknown) => app.log.error({ err: error }, 'event bus');
     bus = config.NATS_URL ? await connectNatsBus(config.NATS_URL, report) : new InProcessBus(report);
     relay = startOutboxRelay(store.db, bus, { onError: report });
+    if (config.RELAIS_SMTP === 'on') {
+      smtp = await startSmtp(store.db, files, {
+        port: config.RELAIS_SMTP_PORT,
+        host: config.RELAIS_SMTP_HOST ?? config.HOST,
+        maxBytes: config.RELAIS_SMTP_MAX_BYTES,
+        tls:
+          config.RELAIS_SMTP_TLS_KEY && config.RELAIS_SMTP_TLS_CERT
+            ? {
+                key: readFileSync(config.RELAIS_SMTP_TLS_KEY),
+                cert: readFileSync(config.RELAIS_SMTP_TLS_CERT),
+              }
+            : undefined,
+        now: () => clock.now(),
+        onError: (error) => app.log.error({ err: error }, 'smtp'),
+      });
+      app.log.info({ port: smtp.port }, 'accepting mail over SMTP');
+    }
     ready = true;
-    return { demo, bus };
+    return { demo, bus, smtpPort: smtp?.port };
   })();
   return {
     app,
@@ -69,6 +103,7 @@ export async function startRelais(
     close: async () => {
       await app.close();
       await readyPromise.catch(() => undefined);
+      await smtp?.close();
       await relay?.stop();
       await bus?.close();
       if (!options.store) await store.close();

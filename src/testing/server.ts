@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, systemClock } from '../core/index.ts';
 import { type App, buildServer } from '../server/index.ts';
+import { directoryFileStore } from '../store/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture.ts';
 import { freshStore } from './store.ts';
 
@@ -89,8 +93,10 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     RELAIS_LOGIN_LIMIT: '1000',
     ...env,
   });
+  const files = directoryFileStore(mkdtempSync(join(tmpdir(), 'relais-test-files-')));
   const app = await buildServer({
     db: store.db,
+    files,
     config,
     clock: systemClock,
     logger: false,

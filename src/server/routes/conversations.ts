@@ -16,6 +16,7 @@ import {
   MessageInput,
   updateConversation,
 } from '../../conversations/index.ts';
+import { notFound } from '../../core/index.ts';
 import { PageQuery } from '../../store/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf, expectedVersion, withEtag } from '../request.ts';
@@ -154,6 +155,35 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
         .header('content-disposition', `attachment; filename="${req.params.messageId}"`)
         .header('x-content-type-options', 'nosniff')
         .send(raw.raw);
+    },
+  );
+
+  app.get(
+    '/api/conversations/:id/messages/:messageId/attachments/:sha256',
+    {
+      config: { permission: 'conversations:read' },
+      schema: {
+        tags,
+        summary: "Download one of a message's attachments",
+        params: MessageParams.extend({
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex'),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const message = await getMessage(db, contextOf(req, clock), req.params.id, req.params.messageId);
+      const attachment = message.attachments.find((a) => a.sha256 === req.params.sha256);
+      const content = attachment ? await deps.files.get(req.params.sha256) : undefined;
+      if (!attachment || !content) throw notFound('attachment', req.params.sha256);
+      // Always a download, never rendered as one of our pages.
+      return reply
+        .type(attachment.mediaType)
+        .header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        )
+        .header('x-content-type-options', 'nosniff')
+        .send(content);
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { App, ServerDeps } from '../app.ts';
 import { accessRoutes } from './access.ts';
 import { authRoutes } from './auth.ts';
+import { channelRoutes } from './channels.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
 import { organisationRoutes } from './organisation.ts';
@@ -10,5 +11,6 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   organisationRoutes(app, deps);
   customerRoutes(app, deps);
   conversationRoutes(app, deps);
+  channelRoutes(app, deps);
   accessRoutes(app, deps);
 }
