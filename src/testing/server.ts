@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, systemClock } from '../core/index.ts';
 import { type App, buildServer } from '../server/index.ts';
-import { directoryFileStore } from '../store/index.ts';
+import { directoryFileStore, type FileStore } from '../store/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture.ts';
 import { freshStore } from './store.ts';
 
@@ -74,6 +74,7 @@ function clientFor(app: App, auth: { cookie?: string; csrf?: string; bearer?: st
 
 export interface TestServer {
   app: App;
+  files: FileStore;
   fixture: Fixture;
   db: Awaited<ReturnType<typeof freshStore>>['db'];
   /** A client signed in with the fixture's password. */
@@ -105,6 +106,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await app.ready();
   return {
     app,
+    files,
     fixture,
     db: store.db,
     anonymous: clientFor(app, {}),

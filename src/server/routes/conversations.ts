@@ -149,12 +149,14 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
     },
     async (req, reply) => {
       const raw = await getRawMessage(db, contextOf(req, clock), req.params.id, req.params.messageId);
+      // Originals that are not UTF-8 are kept in base64: give back the bytes as received.
+      const base64 = /;\s*encoding=base64$/.test(raw.mediaType);
       // Served as an attachment with no sniffing: a raw email must never render as a page of ours.
       return reply
-        .type(raw.mediaType)
+        .type(raw.mediaType.replace(/;\s*encoding=base64$/, ''))
         .header('content-disposition', `attachment; filename="${req.params.messageId}"`)
         .header('x-content-type-options', 'nosniff')
-        .send(raw.raw);
+        .send(base64 ? Buffer.from(raw.raw, 'base64') : raw.raw);
     },
   );
 
