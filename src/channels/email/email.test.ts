@@ -171,6 +171,26 @@ describe('mail over SMTP', () => {
     });
     expect((await messagesFrom('karim@client.example'))[0]?.text).toBe(arabic);
     expect((await messagesFrom('yuki@client.example'))[0]?.text).toBe(japanese);
+    // Each detected, on the message, the conversation and the new customer.
+    for (const [address, tag] of [
+      ['karim@client.example', 'ar'],
+      ['yuki@client.example', 'ja'],
+      ['jeanne.leroy@client.example', 'fr'],
+    ] as const) {
+      const row = await store.db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .innerJoin('customers', 'customers.id', 'conversations.customer_id')
+        .innerJoin('customer_identities', 'customer_identities.customer_id', 'customers.id')
+        .select([
+          'messages.language as message',
+          'conversations.language as conversation',
+          'customers.language as customer',
+        ])
+        .where('customer_identities.value', '=', address)
+        .executeTakeFirstOrThrow();
+      expect(row, address).toEqual({ message: tag, conversation: tag, customer: tag });
+    }
   });
 
   it('keeps attachments intact, by content', async () => {

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { addMessage, createConversation } from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
 import { atomically, type Db, type FileStore, type Row } from '../../store/index.ts';
+import { DETECTABLE, detectLanguage } from '../language.ts';
 import { type ParsedEmail, parseEmail } from './parse.ts';
 import { normaliseSubject } from './subject.ts';
 
@@ -112,9 +113,33 @@ export async function ingestEmail(
     externalId,
   };
   return atomically(db, async (trx) => {
+    const context = await trx
+      .selectFrom('subsidiaries')
+      .select([
+        'subsidiaries.languages',
+        (eb) =>
+          eb
+            .selectFrom('customer_identities')
+            .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+            .select('customers.language')
+            .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
+            .where('customer_identities.kind', '=', 'email')
+            .where('customer_identities.value', '=', mail.from.address)
+            .limit(1)
+            .$asScalar()
+            .as('known'),
+      ])
+      .where('subsidiaries.id', '=', endpoint.subsidiary_id)
+      .executeTakeFirstOrThrow();
+    const language = detectLanguage(`${clean(mail.subject)}\n${message.text}`, {
+      // The subsidiary's languages first; a customer may write in any the group knows.
+      candidates: [...context.languages, ...DETECTABLE],
+      known: context.known ?? undefined,
+    }).language;
+    const detected = { ...message, language };
     const thread = await threadOf(trx, endpoint, mail);
     if (thread && thread.status !== 'closed') {
-      const added = await addMessage(trx, ctx, thread.id, message, { reopen: !mail.automatic });
+      const added = await addMessage(trx, ctx, thread.id, detected, { reopen: !mail.automatic });
       return { conversationId: thread.id, messageId: added.message.id, created: added.created };
     }
     const opened = await createConversation(trx, ctx, {
@@ -122,13 +147,15 @@ export async function ingestEmail(
       channel: 'email',
       customer: {
         identity: { kind: 'email', value: mail.from.address },
+        language,
         ...(mail.from.name ? { displayName: clean(mail.from.name).slice(0, 200) || undefined } : {}),
       },
       ...(clean(mail.subject) ? { subject: clean(mail.subject).slice(0, 500) } : {}),
       tier: 'level1',
       requiredSkills: [],
       priority: 'normal',
-      message,
+      language,
+      message: detected,
     });
     const first = await trx
       .selectFrom('messages')
