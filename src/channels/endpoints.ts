@@ -185,11 +185,14 @@ export async function findEndpoint(
   channel: Channel,
   address: string,
 ): Promise<Row<'endpoints'> | undefined> {
-  return db
-    .selectFrom('endpoints')
-    .selectAll()
-    .where('channel', '=', channel)
-    .where('address', '=', channel === 'email' ? address.toLowerCase() : address)
-    .where('active', '=', true)
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('endpoints')
+      .selectAll()
+      .where('channel', '=', channel)
+      // A reply token after + (service+c0123…@) still reaches the mailbox.
+      .where('address', '=', channel === 'email' ? address.toLowerCase().replace(/\+[^@]*@/, '@') : address)
+      .where('active', '=', true)
+      .executeTakeFirst()
+  );
 }

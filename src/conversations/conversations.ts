@@ -99,6 +99,10 @@ export const ConversationCreate = z
     requiredSkills: z.array(SkillName).max(20).default([]),
     priority: Priority.default('normal'),
     siteId: z.uuid().optional(),
+    endpointId: z
+      .uuid()
+      .optional()
+      .describe("the subsidiary's endpoint the contact came in on; replies leave from it"),
     firstResponseDueAt: Timestamp.optional(),
     resolutionDueAt: Timestamp.optional(),
     message: MessageInput,
@@ -140,6 +144,11 @@ export const Message = z.object({
   attachments: z.array(AttachmentMeta),
   language: z.string().nullable(),
   deliveryStatus: z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed']),
+  deliveryAttempts: z.number().int().describe('tries to send so far (outbound)'),
+  deliveryError: z
+    .string()
+    .nullable()
+    .describe('why the last try failed; with status failed, the message is a dead letter'),
   externalId: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
@@ -151,6 +160,7 @@ export const Conversation = z.object({
   customerId: z.uuid(),
   siteId: z.uuid().nullable(),
   assigneeId: z.uuid().nullable(),
+  endpointId: z.uuid().nullable(),
   channel: z.string(),
   channels: z.array(z.string()),
   subject: z.string().nullable(),
@@ -197,6 +207,7 @@ export const toConversation = (r: Row<'conversations'>): Conversation => ({
   customerId: r.customer_id,
   siteId: r.site_id,
   assigneeId: r.assignee_id,
+  endpointId: r.endpoint_id,
   channel: r.channel,
   channels: r.channels,
   subject: r.subject,
@@ -230,6 +241,8 @@ const toMessage = (r: MessageRow): Message => ({
   attachments: r.attachments,
   language: r.language,
   deliveryStatus: r.delivery_status,
+  deliveryAttempts: r.delivery_attempts,
+  deliveryError: r.delivery_error,
   externalId: r.external_id,
   createdAt: r.created_at.toISOString(),
 });
@@ -248,6 +261,8 @@ const messageColumns = [
   'language',
   'delivery_status',
   'external_id',
+  'delivery_attempts',
+  'delivery_error',
   'created_at',
 ] as const;
 
@@ -378,6 +393,15 @@ async function writeConversation(
 ): Promise<{ conversation: Conversation; created: boolean }> {
   const { customerId } = customer;
   const siteId = await siteFor(db, ctx, input.subsidiaryId, input.siteId);
+  if (input.endpointId) {
+    const endpoint = await db
+      .selectFrom('endpoints')
+      .select('id')
+      .where('id', '=', input.endpointId)
+      .where('subsidiary_id', '=', input.subsidiaryId)
+      .executeTakeFirst();
+    if (!endpoint) throw invalid('endpointId', 'is not an endpoint of this subsidiary');
+  }
   const language = input.language ?? input.message.language ?? customer.language;
   const id = newId();
   const message = messageRow(ctx, { id, subsidiary_id: input.subsidiaryId }, channel, input.message);
@@ -413,6 +437,7 @@ async function writeConversation(
       customer_id: customerId,
       site_id: siteId,
       assignee_id: null,
+      endpoint_id: input.endpointId ?? null,
       channel: input.channel,
       channels: [...new Set([input.channel, channel])],
       subject: input.subject ?? null,

@@ -64,6 +64,11 @@ const ConfigSchema = z.object({
     .optional()
     .describe('PEM key file: with the certificate, STARTTLS is offered'),
   RELAIS_SMTP_TLS_CERT: z.string().min(1).optional().describe('PEM certificate file for STARTTLS'),
+  RELAIS_SMTP_RELAY: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional()
+    .describe('mail relay for replies, e.g. smtp://user:pass@relay.example.com:587'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
-import { startSmtp } from '../channels/index.ts';
+import { sendQueuedEmail, smtpRelay, startSmtp } from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
@@ -74,6 +74,12 @@ export async function startRelais(
     }
     const report = (error: unknown) => app.log.error({ err: error }, 'event bus');
     bus = config.NATS_URL ? await connectNatsBus(config.NATS_URL, report) : new InProcessBus(report);
+    if (config.RELAIS_SMTP_RELAY) {
+      const mailRelay = smtpRelay(config.RELAIS_SMTP_RELAY);
+      await bus.subscribe('email-sender', ['message.queued'], async (event) => {
+        await sendQueuedEmail(store.db, mailRelay, files, (event.payload as { messageId: string }).messageId);
+      });
+    }
     relay = startOutboxRelay(store.db, bus, { onError: report });
     if (config.RELAIS_SMTP === 'on') {
       smtp = await startSmtp(store.db, files, {

@@ -217,6 +217,7 @@ export interface ConversationsTable {
   customer_id: string;
   site_id: string | null;
   assignee_id: string | null;
+  endpoint_id: Generated<string | null>;
   channel: string;
   channels: string[];
   subject: string | null;
@@ -257,7 +258,17 @@ export interface MessagesTable {
   language: string | null;
   delivery_status: 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
   external_id: string | null;
+  delivery_attempts: Generated<number>;
+  delivery_error: Generated<string | null>;
   created_at: CreatedAt;
+}
+
+export interface DeliveryEventsTable {
+  id: Generated<number>;
+  message_id: string;
+  status: string;
+  detail: string | null;
+  at: CreatedAt;
 }
 
 // channels
@@ -317,6 +328,7 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   endpoints: EndpointsTable;
+  delivery_events: DeliveryEventsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
 }

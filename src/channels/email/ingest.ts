@@ -31,7 +31,7 @@ function rawForm(raw: Buffer): { raw: string; rawMediaType: string } {
   return { raw: raw.toString('base64'), rawMediaType: 'message/rfc822; encoding=base64' };
 }
 
-/** The conversation a mail continues: by the messages it answers, our reply token, then its subject. */
+/** The conversation a mail continues: by the messages it answers, our reply tokens (Message-ID, Reply-To), then its subject. */
 async function threadOf(
   db: Db,
   endpoint: Row<'endpoints'>,
@@ -56,6 +56,13 @@ async function threadOf(
       const replied = await base.where('conversations.id', '=', token.toLowerCase()).executeTakeFirst();
       if (replied) return replied;
     }
+  }
+  for (const recipient of mail.recipients) {
+    const token = /\+c([0-9a-f]{32})@/i.exec(recipient)?.[1];
+    if (!token) continue;
+    const id = token.toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const replied = await base.where('conversations.id', '=', id).executeTakeFirst();
+    if (replied) return replied;
   }
   const subject = normaliseSubject(mail.subject);
   if (!subject) return undefined;
@@ -144,6 +151,7 @@ export async function ingestEmail(
     }
     const opened = await createConversation(trx, ctx, {
       subsidiaryId: endpoint.subsidiary_id,
+      endpointId: endpoint.id,
       channel: 'email',
       customer: {
         identity: { kind: 'email', value: mail.from.address },

@@ -1,0 +1,212 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InProcessBus, relayOutbox } from '../../bus/index.ts';
+import { addMessage } from '../../conversations/index.ts';
+import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
+import { directoryFileStore, type FileStore } from '../../store/index.ts';
+import { createFixture, type Fixture, freshStore } from '../../testing/index.ts';
+import { createEndpoint } from '../endpoints.ts';
+import { MAX_ATTEMPTS, sendQueuedEmail, smtpRelay } from './send.ts';
+import { startSmtp } from './smtp.ts';
+
+/** A real SMTP server standing for the company's mail relay: it keeps what it is given, or refuses. */
+async function captureRelay(refuse: () => boolean) {
+  const received: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        if (refuse()) return callback(Object.assign(new Error('4.3.2 try later'), { responseCode: 451 }));
+        simpleParser(Buffer.concat(chunks)).then((mail) => {
+          received.push(mail);
+          callback();
+        }, callback);
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    received,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let store: Awaited<ReturnType<typeof freshStore>>;
+let fixture: Fixture;
+let files: FileStore;
+let dir: string;
+let intake: { port: number; close(): Promise<void> };
+let relay: Awaited<ReturnType<typeof captureRelay>>;
+let refusing = false;
+const bus = new InProcessBus();
+const MAILBOX = 'service@fr.test.example';
+const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
+
+beforeAll(async () => {
+  store = await freshStore();
+  fixture = await createFixture(store.db);
+  await store.db.transaction().execute((trx) =>
+    createEndpoint(trx, ctx, {
+      subsidiaryId: fixture.subsidiaries.fr.id,
+      channel: 'email',
+      address: MAILBOX,
+      name: 'Service client',
+    }),
+  );
+  dir = mkdtempSync(join(tmpdir(), 'relais-files-'));
+  files = directoryFileStore(dir);
+  intake = await startSmtp(store.db, files, {
+    port: 0,
+    host: '127.0.0.1',
+    maxBytes: 1_000_000,
+    now: () => new Date(),
+    onError: () => undefined,
+  });
+  relay = await captureRelay(() => refusing);
+  const mailRelay = smtpRelay(relay.url);
+  await bus.subscribe('email-sender', ['message.queued'], async (event) => {
+    await sendQueuedEmail(store.db, mailRelay, files, (event.payload as { messageId: string }).messageId);
+  });
+});
+
+afterAll(async () => {
+  await intake?.close();
+  await relay?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const customerSends = (mail: SendMailOptions) =>
+  nodemailer
+    .createTransport({ host: '127.0.0.1', port: intake.port, secure: false, ignoreTLS: true })
+    .sendMail(mail);
+
+async function conversationOf(externalId: string) {
+  const row = await store.db
+    .selectFrom('messages')
+    .select('conversation_id')
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
+  return row.conversation_id;
+}
+
+describe('replies by email', () => {
+  it('leave through the relay threaded under the customer’s mail, and the answer comes back to the same conversation', async () => {
+    await customerSends({
+      from: 'Inès Roux <ines@client.example>',
+      to: MAILBOX,
+      subject: 'Changement d’adresse',
+      text: 'Bonjour, je déménage le 1er décembre.',
+      messageId: '<move.ines@client.example>',
+    });
+    const conversationId = await conversationOf('<move.ines@client.example>');
+    const { message } = await store.db.transaction().execute((trx) =>
+      addMessage(trx, ctx, conversationId, {
+        direction: 'outbound',
+        text: 'Bonjour Madame, c’est noté.',
+        attachments: [],
+      }),
+    );
+    expect(await relayOutbox(store.db, bus, () => new Date())).toBeGreaterThan(0);
+
+    const [sent] = relay.received;
+    expect(sent?.from?.value[0]?.address).toBe(MAILBOX);
+    expect(sent?.to && !Array.isArray(sent.to) ? sent.to.value[0]?.address : undefined).toBe(
+      'ines@client.example',
+    );
+    expect(sent?.subject).toBe('Re: Changement d’adresse');
+    expect(sent?.inReplyTo).toBe('<move.ines@client.example>');
+    expect(sent?.messageId).toBe(`<relais.${conversationId}.${message.id}@fr.test.example>`);
+    const replyTo =
+      sent?.replyTo && !Array.isArray(sent.replyTo) ? sent.replyTo.value[0]?.address : undefined;
+    expect(replyTo).toBe(`service+c${conversationId.replace(/-/g, '')}@fr.test.example`);
+    const stored = await store.db
+      .selectFrom('messages')
+      .select(['delivery_status', 'external_id'])
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
+    expect(stored).toEqual({ delivery_status: 'sent', external_id: sent?.messageId });
+
+    // The customer answers our mail: by its Message-ID…
+    await customerSends({
+      from: 'ines@client.example',
+      to: MAILBOX,
+      subject: 'Re: Changement d’adresse',
+      text: 'Merci !',
+      inReplyTo: sent?.messageId ?? '',
+      messageId: '<thanks.ines@client.example>',
+    });
+    // …or from a program that keeps no headers and a new subject: the Reply-To token.
+    await customerSends({
+      from: 'ines@client.example',
+      to: replyTo ?? '',
+      subject: 'Nouvelle adresse',
+      text: '12 rue des Lilas, Lyon',
+      messageId: '<address.ines@client.example>',
+    });
+    expect(await conversationOf('<thanks.ines@client.example>')).toBe(conversationId);
+    expect(await conversationOf('<address.ines@client.example>')).toBe(conversationId);
+  });
+
+  it('are retried when the relay refuses, and end as a visible dead letter after the last try', async () => {
+    await customerSends({
+      from: 'marc@client.example',
+      to: MAILBOX,
+      subject: 'Résiliation',
+      text: 'Je souhaite résilier.',
+      messageId: '<cancel.marc@client.example>',
+    });
+    const conversationId = await conversationOf('<cancel.marc@client.example>');
+    const { message } = await store.db.transaction().execute((trx) =>
+      addMessage(trx, ctx, conversationId, {
+        direction: 'outbound',
+        text: 'Nous avons bien reçu.',
+        attachments: [],
+      }),
+    );
+    refusing = true;
+    const mailRelay = smtpRelay(relay.url);
+    await expect(sendQueuedEmail(store.db, mailRelay, files, message.id)).rejects.toThrow();
+    let row = await store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
+    expect(row.delivery_status).toBe('queued');
+    expect(row.delivery_attempts).toBe(1);
+    expect(row.delivery_error).toContain('try later');
+    for (let attempt = 2; attempt < MAX_ATTEMPTS; attempt++) {
+      await expect(sendQueuedEmail(store.db, mailRelay, files, message.id)).rejects.toThrow();
+    }
+    expect(await sendQueuedEmail(store.db, mailRelay, files, message.id)).toBe('failed');
+    row = await store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
+    expect(row.delivery_status).toBe('failed');
+    expect(row.delivery_attempts).toBe(MAX_ATTEMPTS);
+    const history = await store.db
+      .selectFrom('delivery_events')
+      .select('status')
+      .where('message_id', '=', message.id)
+      .orderBy('id')
+      .execute();
+    expect(history.map((h) => h.status)).toEqual([...Array(MAX_ATTEMPTS - 1).fill('retry'), 'failed']);
+    refusing = false;
+    // A dead letter is not sent again by a late redelivery.
+    expect(await sendQueuedEmail(store.db, mailRelay, files, message.id)).toBe('skipped');
+  });
+});
