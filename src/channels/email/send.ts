@@ -62,8 +62,7 @@ export async function sendQueuedEmail(
     .where('messages.id', '=', messageId)
     .executeTakeFirst();
   if (
-    !message ||
-    message.channel !== 'email' ||
+    message?.channel !== 'email' ||
     message.direction !== 'outbound' ||
     message.delivery_status !== 'queued'
   ) {
