@@ -1,3 +1,4 @@
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,15 @@ let smtp: { port: number; close(): Promise<void> };
 let files: FileStore;
 let dir: string;
 const MAILBOX = 'service@fr.test.example';
+// swaks is a Debian package; CI installs it, a developer's machine may not have it.
+const hasSwaks = spawnSync('swaks', ['--version']).status === 0;
+
+const run = (command: string, args: string[]) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(command, args, { encoding: 'utf8' }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
 
 beforeAll(async () => {
   store = await freshStore();
@@ -242,5 +252,27 @@ describe('mail over SMTP', () => {
       .executeTakeFirstOrThrow();
     expect(conversation.status).toBe('resolved');
     expect((await messagesFrom('jeanne.leroy@client.example')).at(-1)?.text).toContain('absente');
+  });
+
+  it.runIf(hasSwaks)('takes mail from swaks, a real SMTP client of its own', async () => {
+    // Asynchronously: the SMTP server answering swaks runs in this very process.
+    const result = await run('swaks', [
+      '--server',
+      `127.0.0.1:${smtp.port}`,
+      '--from',
+      'swaks.user@client.example',
+      '--to',
+      MAILBOX,
+      '--header',
+      'Subject: Envoyé avec swaks',
+      '--body',
+      'Bonjour depuis swaks, ma ligne fixe est coupée.',
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // The answer to the end of DATA, just before QUIT, is 250.
+    expect(result.stdout).toMatch(/<- {2}250 [^\n]*\n -> QUIT/);
+    const [message] = await messagesFrom('swaks.user@client.example');
+    expect(message?.text).toBe('Bonjour depuis swaks, ma ligne fixe est coupée.');
+    expect(message?.subject).toBe('Envoyé avec swaks');
   });
 });
