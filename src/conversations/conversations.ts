@@ -799,3 +799,27 @@ export async function listConversations(
   const result = await paginate(q, 'conversations.id', page);
   return { items: result.items.map(toConversation), nextCursor: result.nextCursor };
 }
+
+export const DeliveryEvent = z.object({
+  status: z.string(),
+  detail: z.string().nullable(),
+  at: z.iso.datetime(),
+});
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+
+/** Every delivery status an outbound message went through, oldest first. */
+export async function deliveryHistory(
+  db: Db,
+  ctx: Context,
+  conversationId: string,
+  messageId: string,
+): Promise<DeliveryEvent[]> {
+  await getMessage(db, ctx, conversationId, messageId);
+  const rows = await db
+    .selectFrom('delivery_events')
+    .select(['status', 'detail', 'at'])
+    .where('message_id', '=', messageId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ status: r.status, detail: r.detail, at: r.at.toISOString() }));
+}

@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtp } from '../channels/index.ts';
+import { sendQueuedEmail, smtpRelay, startSmtp } from '../channels/index.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';
 
 let server: TestServer;
@@ -110,5 +110,31 @@ describe('endpoints', () => {
     const raw = await fr.get(`/api/conversations/${conversation.body.id}/messages/${message.id}/raw`);
     expect(raw.status).toBe(200);
     expect(raw.text).toContain('Subject: =?UTF-8?');
+  });
+
+  it('shows an outbound message’s delivery history, in scope only', async () => {
+    const fr = await server.as('fr.admin@test.example');
+    const list = await fr.get(`/api/conversations?q=${encodeURIComponent('photo du boîtier')}`);
+    const conversationId = list.body.items[0].id;
+    const reply = await fr.post(`/api/conversations/${conversationId}/messages`, {
+      direction: 'outbound',
+      text: 'Merci, nous regardons.',
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.body.deliveryStatus).toBe('queued');
+    // No relay listens on port 1: the try fails and is recorded.
+    await expect(
+      sendQueuedEmail(server.db, smtpRelay('smtp://127.0.0.1:1'), server.files, reply.body.id),
+    ).rejects.toThrow();
+    const url = `/api/conversations/${conversationId}/messages/${reply.body.id}/deliveries`;
+    const history = await fr.get(url);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ status: 'retry', detail: expect.stringContaining('ECONNREFUSED') }),
+    ]);
+    const message = await fr.get(`/api/conversations/${conversationId}/messages/${reply.body.id}`);
+    expect(message.body).toMatchObject({ deliveryStatus: 'queued', deliveryAttempts: 1 });
+    const ma = await server.as('ma.supervisor@test.example');
+    expect((await ma.get(url)).status).toBe(404);
   });
 });

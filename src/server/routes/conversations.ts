@@ -7,6 +7,8 @@ import {
   ConversationFilter,
   ConversationUpdate,
   createConversation,
+  DeliveryEvent,
+  deliveryHistory,
   getConversation,
   getMessage,
   getRawMessage,
@@ -187,5 +189,21 @@ export function conversationRoutes(app: App, deps: ServerDeps): void {
         .header('x-content-type-options', 'nosniff')
         .send(content);
     },
+  );
+
+  app.get(
+    '/api/conversations/:id/messages/:messageId/deliveries',
+    {
+      config: { permission: 'conversations:read' },
+      schema: {
+        tags,
+        summary: "An outbound message's delivery history: every try, its status and error",
+        params: MessageParams,
+        response: { 200: z.object({ items: z.array(DeliveryEvent) }), ...errors },
+      },
+    },
+    async (req) => ({
+      items: await deliveryHistory(db, contextOf(req, clock), req.params.id, req.params.messageId),
+    }),
   );
 }
