@@ -275,4 +275,40 @@ describe('mail over SMTP', () => {
     expect(message?.text).toBe('Bonjour depuis swaks, ma ligne fixe est coupée.');
     expect(message?.subject).toBe('Envoyé avec swaks');
   });
+
+  it('refuses a mail without a sender (550), stores nothing of it, and takes the next one on the same connection', async () => {
+    const pooled = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 1,
+    });
+    try {
+      const bad = await pooled
+        .sendMail({
+          envelope: { from: 'ghost@client.example', to: [MAILBOX] },
+          raw: `To: ${MAILBOX}\r\nSubject: sans expéditeur\r\nMessage-ID: <nofrom@client.example>\r\n\r\nbody\r\n`,
+        })
+        .catch((e: unknown) => e);
+      expect((bad as { responseCode?: number }).responseCode).toBe(550);
+      const good = await pooled.sendMail({
+        from: 'after.bad@client.example',
+        to: MAILBOX,
+        subject: 'Après',
+        text: 'Je suis là.',
+      });
+      expect(good.response).toMatch(/^250/);
+    } finally {
+      pooled.close();
+    }
+    const stored = await store.db
+      .selectFrom('messages')
+      .select('id')
+      .where('external_id', '=', '<nofrom@client.example>')
+      .execute();
+    expect(stored).toEqual([]);
+    expect((await messagesFrom('after.bad@client.example'))[0]?.text).toBe('Je suis là.');
+  });
 });
