@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Client, type Response, startTestServer, type TestServer } from '../testing/index.ts';
+import { type Client, type Response, rowCounts, startTestServer, type TestServer } from '../testing/index.ts';
 
 /**
  * Bad input: each malformed, mistyped, oversized or illegal request is a 4xx
@@ -14,27 +13,9 @@ let server: TestServer;
 let f: TestServer['fixture'];
 let admin: Client;
 
-const TABLES = [
-  'subsidiaries',
-  'sites',
-  'teams',
-  'users',
-  'agents',
-  'api_keys',
-  'customers',
-  'customer_identities',
-  'consent_events',
-  'conversations',
-  'messages',
-  'outbox',
-  'audit_log',
-] as const;
-
 /** Row counts of every table a command may write. */
 async function counts(on: TestServer = server): Promise<Record<string, number>> {
-  const query = TABLES.map((t) => `select '${t}' as t, count(*) as n from ${t}`).join(' union all ');
-  const result = await sql.raw<{ t: string; n: string | number }>(query).execute(on.db);
-  return Object.fromEntries(result.rows.map((r) => [r.t, Number(r.n)]));
+  return rowCounts(on.db);
 }
 
 const customerRow = (id: string) =>

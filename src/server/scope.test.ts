@@ -1,9 +1,9 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
   FIXTURE_PASSWORD,
   type Response,
+  rowCounts,
   startTestServer,
   type TestServer,
 } from '../testing/index.ts';
@@ -35,27 +35,9 @@ let rabatSiteId: string;
 /** A team at Paris, the in-house site serving France only. */
 let parisTeamId: string;
 
-const TABLES = [
-  'subsidiaries',
-  'sites',
-  'teams',
-  'users',
-  'agents',
-  'api_keys',
-  'customers',
-  'customer_identities',
-  'consent_events',
-  'conversations',
-  'messages',
-  'outbox',
-  'audit_log',
-] as const;
-
 /** Row counts of every table a command may write. */
 async function counts(): Promise<Record<string, number>> {
-  const query = TABLES.map((t) => `select '${t}' as t, count(*) as n from ${t}`).join(' union all ');
-  const result = await sql.raw<{ t: string; n: string | number }>(query).execute(server.db);
-  return Object.fromEntries(result.rows.map((r) => [r.t, Number(r.n)]));
+  return rowCounts(server.db);
 }
 
 const conversationRow = (id: string) =>

@@ -1,3 +1,4 @@
+export * from './counts.ts';
 export * from './fixture.ts';
 export * from './server.ts';
 export * from './store.ts';
