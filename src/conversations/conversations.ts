@@ -676,6 +676,25 @@ export async function updateConversation(
       to: status,
     });
   }
+  if (input.language && input.language !== current.language) {
+    // An agent who corrects the language teaches the customer's record: the next contact starts right.
+    const customer = await trx
+      .updateTable('customers')
+      .set((eb) => ({ language: input.language, version: eb('version', '+', 1), updated_at: ctx.now }))
+      .where('id', '=', current.customer_id)
+      .where('language', '<>', input.language as string)
+      .returning(['id', 'language'])
+      .executeTakeFirst();
+    if (customer) {
+      await recordAudit(trx, ctx.actor, ctx.requestId, {
+        action: 'learn_language',
+        entity: 'customer',
+        entityId: customer.id,
+        subsidiaryId: current.subsidiary_id,
+        changes: { language: input.language, fromConversation: id },
+      });
+    }
+  }
   return toConversation(row);
 }
 

@@ -98,6 +98,17 @@ describe('the HTTP API', () => {
     expect(resolved.body.resolvedAt).toBeTruthy();
   });
 
+  it('learns the customer’s language from an agent’s correction of the conversation’s', async () => {
+    const admin = await server.as('ma.supervisor@test.example');
+    const url = `/api/conversations/${server.fixture.conversations.maAtCasablanca.id}`;
+    const customerUrl = `/api/customers/${server.fixture.customers.maAtCasablanca.id}`;
+    expect((await admin.get(customerUrl)).body.language).toBe('ar');
+    const corrected = await admin.patch(url, { language: 'fr' });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.language).toBe('fr');
+    expect((await admin.get(customerUrl)).body.language).toBe('fr');
+  });
+
   it('records who changed what in the audit log', async () => {
     const admin = await server.as('group.admin@test.example');
     const id = server.fixture.customers.frUnrouted.id;
