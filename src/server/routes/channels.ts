@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   createEndpoint,
   Endpoint,
@@ -5,11 +6,14 @@ import {
   EndpointFilter,
   EndpointUpdate,
   getEndpoint,
+  ingestVoiceEvent,
   listEndpoints,
   updateEndpoint,
+  VoiceEvent,
 } from '../../channels/index.ts';
 import type { App, ServerDeps } from '../app.ts';
-import { resourceRoutes } from './resource.ts';
+import { contextOf } from '../request.ts';
+import { errors, resourceRoutes } from './resource.ts';
 
 export function channelRoutes(app: App, deps: ServerDeps): void {
   resourceRoutes(app, deps, {
@@ -27,4 +31,23 @@ export function channelRoutes(app: App, deps: ServerDeps): void {
     insert: createEndpoint,
     change: updateEndpoint,
   });
+
+  app.post(
+    '/api/channels/voice/events',
+    {
+      config: { permission: 'conversations:write' },
+      schema: {
+        tags: ['channels'],
+        summary:
+          'An event from the telephony platform: ringing, answered, ended, missed, voicemail, callback requested',
+        description:
+          'The first event of a call opens a voice conversation with the caller; the next ones add to it. ' +
+          'A missed call, a voicemail or a callback request makes it open work again. The same event of ' +
+          'the same call sent twice is stored once (answer 200 with created false).',
+        body: VoiceEvent,
+        response: { 200: z.object({ conversationId: z.uuid(), created: z.boolean() }), ...errors },
+      },
+    },
+    async (req) => ingestVoiceEvent(deps.db, contextOf(req, deps.clock), req.body),
+  );
 }
