@@ -5,4 +5,5 @@ export { type SmtpOptions, startSmtp } from './email/smtp.ts';
 export { normaliseSubject } from './email/subject.ts';
 export * from './endpoints.ts';
 export { DETECTABLE, type DetectedLanguage, detectLanguage } from './language.ts';
+export { LetterUpload, receiveLetter } from './letters.ts';
 export { ingestVoiceEvent, VoiceEvent } from './voice.ts';

@@ -7,7 +7,9 @@ import {
   EndpointUpdate,
   getEndpoint,
   ingestVoiceEvent,
+  LetterUpload,
   listEndpoints,
+  receiveLetter,
   updateEndpoint,
   VoiceEvent,
 } from '../../channels/index.ts';
@@ -49,5 +51,29 @@ export function channelRoutes(app: App, deps: ServerDeps): void {
       },
     },
     async (req) => ingestVoiceEvent(deps.db, contextOf(req, deps.clock), req.body),
+  );
+
+  app.post(
+    '/api/channels/letters',
+    {
+      // A scan is larger than any other request: up to 20 MiB of file, base64-encoded.
+      bodyLimit: 28 * 1024 * 1024,
+      config: { permission: 'conversations:write' },
+      schema: {
+        tags: ['channels'],
+        summary: 'A scanned letter (PDF or image) with its sender: a conversation of channel mail',
+        description: 'The same scan uploaded twice is one letter (200 with created false).',
+        body: LetterUpload,
+        response: {
+          200: z.object({ conversationId: z.uuid(), created: z.boolean() }),
+          201: z.object({ conversationId: z.uuid(), created: z.boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const result = await receiveLetter(deps.db, deps.files, contextOf(req, deps.clock), req.body);
+      return reply.code(result.created ? 201 : 200).send(result);
+    },
   );
 }
