@@ -1085,6 +1085,46 @@ const endpoints: Endpoint[] = [
     }),
   },
   {
+    name: 'POST /api/endpoints',
+    method: 'POST',
+    url: () => '/api/endpoints',
+    valid: () => ({
+      subsidiaryId: f.subsidiaries.fr.id,
+      channel: 'email',
+      address: `boite${next()}@fr.test.example`,
+      name: 'Boîte',
+    }),
+  },
+  {
+    name: 'POST /api/channels/voice/events',
+    method: 'POST',
+    url: () => '/api/channels/voice/events',
+    valid: () => ({
+      event: 'missed',
+      callId: `call-${next()}`,
+      from: '06 12 34 56 78',
+      to: '+33140000000',
+      at: '2026-11-23T09:15:00+01:00',
+    }),
+  },
+  {
+    name: 'POST /api/channels/letters',
+    method: 'POST',
+    url: () => '/api/channels/letters',
+    valid: () => ({
+      subsidiaryId: f.subsidiaries.fr.id,
+      sender: {
+        name: 'Gérard Lambert',
+        identity: { kind: 'email', value: `lettre${next()}@client.example` },
+      },
+      scan: {
+        filename: 'courrier.pdf',
+        mediaType: 'application/pdf',
+        contentBase64: Buffer.from(`%PDF-1.4 ${next()}`).toString('base64'),
+      },
+    }),
+  },
+  {
     name: 'PATCH /api/subsidiaries/:id',
     method: 'PATCH',
     url: () => `/api/subsidiaries/${targets.subsidiaryId}`,
@@ -1173,6 +1213,13 @@ describe('generated bodies at every create and update endpoint', () => {
       return res.body.id as string;
     };
     targets.subsidiaryId = await created('/api/subsidiaries', validSubsidiary());
+    // The number the generated call events are made to.
+    await created('/api/endpoints', {
+      subsidiaryId: f.subsidiaries.fr.id,
+      channel: 'voice',
+      address: '+33140000000',
+      name: 'Hotline',
+    });
     targets.siteId = await created('/api/sites', {
       ...validSite(),
       subsidiaryIds: [f.subsidiaries.fr.id, targets.subsidiaryId],
