@@ -8,14 +8,11 @@
  *
  *   npm run bench -- api [--duration 20] [--connections 64] [--pg postgres://…] [--skip-embedded]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { log, machine, withRelais, withTempDatabase, withTempDir } from './_relais.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -29,7 +26,6 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
-const BIN = new URL('../bin/relais.js', import.meta.url).pathname;
 
 interface Figures {
   requestsPerSecond: number;
@@ -38,31 +34,6 @@ interface Figures {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function waitReady(base: string, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 300_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`relais exited with ${child.exitCode}`);
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('relais did not become ready');
-}
-
-function startServer(env: Record<string, string>, port: number) {
-  const { DATABASE_URL: _d, ...rest } = process.env;
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
-    env: { ...rest, LOG_LEVEL: 'warn', RELAIS_LOGIN_LIMIT: '1000', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
 }
 
 async function apiKey(base: string): Promise<{ token: string; subsidiaryId: string; emails: string[] }> {
@@ -250,62 +221,28 @@ async function loadBarePg(url: string): Promise<{ create: Figures; read: Figures
   return { create, read };
 }
 
-async function withTempDatabase<T>(adminUrl: string, body: (url: string) => Promise<T>): Promise<T> {
-  const name = `relais_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await body(url.toString());
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
-}
-
-async function benchServer(env: Record<string, string>): Promise<{ create: Figures; read: Figures }> {
-  const port = 21_000 + Math.floor(Math.random() * 10_000);
-  const base = `http://127.0.0.1:${port}`;
-  const child = startServer(env, port);
-  try {
-    await waitReady(base, child);
-    return await loadRelais(base);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('close', r));
-  }
-}
-
 const results: Record<string, unknown> = {
   benchmark: 'api',
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: machine(),
   connections: CONNECTIONS,
   durationSeconds: DURATION,
 };
 
 if (!values['skip-embedded']) {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
-  try {
-    log('embedded store: starting Relais with the demo world…');
-    results.embedded = await benchServer({ RELAIS_DATA_DIR: dir });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  log('embedded store: starting Relais with the demo world…');
+  results.embedded = await withTempDir((dir) =>
+    withRelais({ RELAIS_DATA_DIR: dir }, ({ base }) => loadRelais(base)),
+  );
   log(`embedded: ${JSON.stringify(results.embedded)}`);
 }
 
 if (!values['skip-postgres']) {
   await withTempDatabase(values.pg, async (url) => {
     log('PostgreSQL: starting Relais with the demo world…');
-    results.postgres = await benchServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' });
+    results.postgres = await withRelais({ DATABASE_URL: url, DATABASE_POOL_SIZE: '20' }, ({ base }) =>
+      loadRelais(base),
+    );
     log(`postgres: ${JSON.stringify(results.postgres)}`);
     log('bare pg: the same two inserts and the same read…');
     results.barePostgres = await loadBarePg(url);

@@ -6,14 +6,10 @@
  *
  *   npm run bench -- ingest [--seconds 20] [--connections 16] [--pg postgres://…] [--skip-embedded]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
+import { log, machine, withRelais, withTempDatabase, withTempDir } from './_relais.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -27,25 +23,6 @@ const { values } = parseArgs({
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
-const BIN = new URL('../bin/relais.js', import.meta.url).pathname;
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function ready(base: string, child: ChildProcess): Promise<void> {
-  const until = Date.now() + 300_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`relais exited with ${child.exitCode}`);
-    if (
-      await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('relais did not become ready');
-}
-
 /** 16 senders, each on its own pooled SMTP connection, sending as fast as they are answered. */
 async function load(smtpPort: number) {
   const latencies: number[] = [];
@@ -95,59 +72,25 @@ async function load(smtpPort: number) {
   };
 }
 
-async function bench(env: Record<string, string>) {
-  const port = 22_000 + Math.floor(Math.random() * 10_000);
-  const smtpPort = port + 1;
-  const { DATABASE_URL: _d, NATS_URL: _n, ...rest } = process.env;
-  const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port)], {
-    env: { ...rest, LOG_LEVEL: 'warn', RELAIS_SMTP_PORT: String(smtpPort), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  try {
-    await ready(`http://127.0.0.1:${port}`, child);
-    return await load(smtpPort);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('close', r));
-  }
-}
-
 const results: Record<string, unknown> = {
   benchmark: 'ingest',
   date: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-  },
+  machine: machine(),
   connections: CONNECTIONS,
   seconds: SECONDS,
 };
 if (!values['skip-postgres']) {
-  const name = `relais_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: values.pg });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(values.pg);
-  url.pathname = `/${name}`;
-  try {
-    log('PostgreSQL: starting Relais with the demo world…');
-    results.postgresSmtp = await bench({ DATABASE_URL: url.toString() });
-    log(`postgres smtp: ${JSON.stringify(results.postgresSmtp)}`);
-  } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  log('PostgreSQL: starting Relais with the demo world…');
+  results.postgresSmtp = await withTempDatabase(values.pg, (url) =>
+    withRelais({ DATABASE_URL: url }, ({ smtpPort }) => load(smtpPort)),
+  );
+  log(`postgres smtp: ${JSON.stringify(results.postgresSmtp)}`);
 }
 if (!values['skip-embedded']) {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-bench-'));
-  try {
-    log('embedded store: starting Relais with the demo world…');
-    results.embeddedSmtp = await bench({ RELAIS_DATA_DIR: dir });
-    log(`embedded smtp: ${JSON.stringify(results.embeddedSmtp)}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  log('embedded store: starting Relais with the demo world…');
+  results.embeddedSmtp = await withTempDir((dir) =>
+    withRelais({ RELAIS_DATA_DIR: dir }, ({ smtpPort }) => load(smtpPort)),
+  );
+  log(`embedded smtp: ${JSON.stringify(results.embeddedSmtp)}`);
 }
 console.log(JSON.stringify(results));
