@@ -1,4 +1,5 @@
 export * from './counts.ts';
 export * from './fixture.ts';
+export * from './mail.ts';
 export * from './server.ts';
 export * from './store.ts';

@@ -1,23 +1,16 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
-import { directoryFileStore, type FileStore } from '../../store/index.ts';
-import { createFixture, type Fixture, freshStore } from '../../testing/index.ts';
-import { createEndpoint } from '../endpoints.ts';
-import { startSmtp } from './smtp.ts';
+import type { FileStore } from '../../store/index.ts';
+import { type Fixture, type MailIntake, startMailIntake, TEST_MAILBOX } from '../../testing/index.ts';
 
-let store: Awaited<ReturnType<typeof freshStore>>;
+let store: MailIntake['store'];
 let fixture: Fixture;
-let smtp: { port: number; close(): Promise<void> };
+let smtp: { port: number };
 let files: FileStore;
-let dir: string;
-const MAILBOX = 'service@fr.test.example';
+const MAILBOX = TEST_MAILBOX;
 // swaks is a Debian package; CI installs it, a developer's machine may not have it.
 const hasSwaks = spawnSync('swaks', ['--version']).status === 0;
 
@@ -28,33 +21,15 @@ const run = (command: string, args: string[]) =>
     );
   });
 
+let intake: MailIntake;
 beforeAll(async () => {
-  store = await freshStore();
-  fixture = await createFixture(store.db);
-  const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
-  await store.db.transaction().execute((trx) =>
-    createEndpoint(trx, ctx, {
-      subsidiaryId: fixture.subsidiaries.fr.id,
-      channel: 'email',
-      address: MAILBOX,
-      name: 'Service client',
-    }),
-  );
-  dir = mkdtempSync(join(tmpdir(), 'relais-files-'));
-  files = directoryFileStore(dir);
-  smtp = await startSmtp(store.db, files, {
-    port: 0,
-    host: '127.0.0.1',
-    maxBytes: 200_000,
-    now: () => new Date(),
-    onError: () => undefined,
-  });
+  intake = await startMailIntake(200_000);
+  ({ store, fixture, files } = intake);
+  smtp = { port: intake.port };
 });
 
 afterAll(async () => {
-  await smtp?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await intake?.close();
 });
 
 const transport = () =>

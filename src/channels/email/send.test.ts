@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -8,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InProcessBus, relayOutbox } from '../../bus/index.ts';
 import { addMessage } from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
-import { directoryFileStore, type FileStore } from '../../store/index.ts';
-import { createFixture, type Fixture, freshStore } from '../../testing/index.ts';
-import { createEndpoint } from '../endpoints.ts';
+import type { FileStore } from '../../store/index.ts';
+import { type MailIntake, startMailIntake, TEST_MAILBOX } from '../../testing/index.ts';
 import { MAX_ATTEMPTS, sendQueuedEmail, smtpRelay } from './send.ts';
-import { startSmtp } from './smtp.ts';
 
 /** A real SMTP server standing for the company's mail relay: it keeps what it is given, or refuses. */
 async function captureRelay(refuse: () => boolean) {
@@ -43,37 +38,20 @@ async function captureRelay(refuse: () => boolean) {
   };
 }
 
-let store: Awaited<ReturnType<typeof freshStore>>;
-let fixture: Fixture;
+let store: MailIntake['store'];
 let files: FileStore;
-let dir: string;
-let intake: { port: number; close(): Promise<void> };
+let intake: { port: number };
 let relay: Awaited<ReturnType<typeof captureRelay>>;
 let refusing = false;
 const bus = new InProcessBus();
-const MAILBOX = 'service@fr.test.example';
+const MAILBOX = TEST_MAILBOX;
 const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
 
+let mail: MailIntake;
 beforeAll(async () => {
-  store = await freshStore();
-  fixture = await createFixture(store.db);
-  await store.db.transaction().execute((trx) =>
-    createEndpoint(trx, ctx, {
-      subsidiaryId: fixture.subsidiaries.fr.id,
-      channel: 'email',
-      address: MAILBOX,
-      name: 'Service client',
-    }),
-  );
-  dir = mkdtempSync(join(tmpdir(), 'relais-files-'));
-  files = directoryFileStore(dir);
-  intake = await startSmtp(store.db, files, {
-    port: 0,
-    host: '127.0.0.1',
-    maxBytes: 1_000_000,
-    now: () => new Date(),
-    onError: () => undefined,
-  });
+  mail = await startMailIntake(1_000_000);
+  ({ store, files } = mail);
+  intake = { port: mail.port };
   relay = await captureRelay(() => refusing);
   const mailRelay = smtpRelay(relay.url);
   await bus.subscribe('email-sender', ['message.queued'], async (event) => {
@@ -82,10 +60,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await intake?.close();
   await relay?.close();
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await mail?.close();
 });
 
 const customerSends = (mail: SendMailOptions) =>
