@@ -16,7 +16,7 @@ const ALLOWED: Record<string, string[]> = {
   organisation: ['core', 'store', 'bus'],
   customers: ['core', 'store', 'bus'],
   conversations: ['core', 'store', 'bus', 'customers'],
-  channels: ['core', 'store', 'bus', 'customers', 'conversations'],
+  channels: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
   server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'channels', 'demo'],
   cli: ['core', 'store', 'organisation', 'server', 'demo'],

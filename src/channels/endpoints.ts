@@ -13,6 +13,29 @@ import {
   visibleSubsidiaries,
 } from '../store/index.ts';
 
+/**
+ * What each channel needs to know about an endpoint beyond its address: the only
+ * settings an endpoint of that channel accepts. Each channel adds its own here.
+ */
+export const EndpointSettings = {
+  email: z.object({}).strict(),
+  chat: z.object({}).strict(),
+  sms: z.object({}).strict(),
+  social: z.object({}).strict(),
+  whatsapp: z.object({}).strict(),
+  voice: z.object({}).strict(),
+  mail: z.object({}).strict(),
+} satisfies Record<Channel, z.ZodType>;
+
+const Settings = z
+  .record(z.string(), z.unknown())
+  .describe("the channel's settings: see docs/channels.md for each channel");
+const Secret = z
+  .string()
+  .min(1)
+  .max(4000)
+  .describe('the credential the channel needs (page access token, mailbox password): write-only');
+
 export const EndpointCreate = z
   .object({
     subsidiaryId: z.uuid(),
@@ -24,12 +47,14 @@ export const EndpointCreate = z
       .max(320)
       .describe('mailbox address, chat widget key, SMS sender, page or WhatsApp number id, voice number'),
     name: Text(200),
+    settings: Settings.optional(),
+    secret: Secret.optional(),
   })
   .strict();
 export type EndpointCreate = z.infer<typeof EndpointCreate>;
 
 export const EndpointUpdate = z
-  .object({ name: Text(200), active: z.boolean() })
+  .object({ name: Text(200), active: z.boolean(), settings: Settings, secret: Secret.nullable() })
   .partial()
   .strict();
 export type EndpointUpdate = z.infer<typeof EndpointUpdate>;
@@ -41,6 +66,8 @@ export const Endpoint = z.object({
   address: z.string(),
   name: z.string(),
   active: z.boolean(),
+  settings: z.record(z.string(), z.unknown()),
+  hasSecret: z.boolean().describe('a secret is set (it is never shown)'),
   version: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -57,12 +84,29 @@ const toEndpoint = (r: Row<'endpoints'>): Endpoint => ({
   address: r.address,
   name: r.name,
   active: r.active,
+  settings: r.settings,
+  hasSecret: r.secret !== null,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
 
 const email = z.email();
+
+/** An endpoint's settings, checked against what its channel accepts. */
+function checkSettings(channel: Channel, settings: Record<string, unknown>): Record<string, unknown> {
+  const result = EndpointSettings[channel].safeParse(settings);
+  if (result.success) return result.data as Record<string, unknown>;
+  const issues = result.error.issues.map((i) => ({
+    path: ['settings', ...i.path].join('.'),
+    message: i.message,
+  }));
+  throw new DomainError('validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}
+
+/** Audit says a secret changed, never what it is. */
+const withoutSecret = <T extends { secret?: string | null }>(input: T) =>
+  input.secret === undefined ? input : { ...input, secret: input.secret === null ? null : '(set)' };
 
 /** The one stored form of an address, so inbound traffic finds its endpoint. */
 export function normaliseAddress(channel: Channel, address: string, country: string): string {
@@ -93,6 +137,7 @@ export async function createEndpoint(trx: Db, ctx: Context, input: EndpointCreat
     throw invalid('subsidiaryId', 'is not a subsidiary you manage');
   }
   const address = normaliseAddress(input.channel, input.address, subsidiary.country);
+  const settings = checkSettings(input.channel, input.settings ?? {});
   const taken = await trx
     .selectFrom('endpoints')
     .select('id')
@@ -106,7 +151,15 @@ export async function createEndpoint(trx: Db, ctx: Context, input: EndpointCreat
   }
   const row = await trx
     .insertInto('endpoints')
-    .values({ id: newId(), subsidiary_id: subsidiary.id, channel: input.channel, address, name: input.name })
+    .values({
+      id: newId(),
+      subsidiary_id: subsidiary.id,
+      channel: input.channel,
+      address,
+      name: input.name,
+      settings: JSON.stringify(settings),
+      secret: input.secret ?? null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(trx, ctx.actor, ctx.requestId, {
@@ -114,7 +167,7 @@ export async function createEndpoint(trx: Db, ctx: Context, input: EndpointCreat
     entity: 'endpoint',
     entityId: row.id,
     subsidiaryId: row.subsidiary_id,
-    changes: { ...input, address },
+    changes: { ...withoutSecret(input), address, settings },
   });
   return toEndpoint(row);
 }
@@ -139,11 +192,14 @@ export async function updateEndpoint(
     );
   }
   assertVersion('endpoint', current.version, expectedVersion);
+  const settings = input.settings ? checkSettings(current.channel, input.settings) : current.settings;
   const row = await trx
     .updateTable('endpoints')
     .set((eb) => ({
       name: input.name ?? current.name,
       active: input.active ?? current.active,
+      settings: JSON.stringify(settings),
+      secret: input.secret === undefined ? current.secret : input.secret,
       version: eb('version', '+', 1),
       updated_at: ctx.now,
     }))
@@ -155,7 +211,7 @@ export async function updateEndpoint(
     entity: 'endpoint',
     entityId: id,
     subsidiaryId: row.subsidiary_id,
-    changes: input,
+    changes: withoutSecret(input),
   });
   return toEndpoint(row);
 }

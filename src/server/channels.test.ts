@@ -58,6 +58,29 @@ describe('endpoints', () => {
     expect(intoFrance.status).toBe(403);
   });
 
+  it('keep their secret write-only and accept only the settings their channel knows', async () => {
+    const fr = await server.as('fr.admin@test.example');
+    const base = {
+      subsidiaryId: server.fixture.subsidiaries.fr.id,
+      channel: 'voice',
+      address: '01 23 45 67 00',
+      name: 'Standard',
+    };
+    const unknown = await fr.post('/api/endpoints', { ...base, settings: { colour: 'blue' } });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('settings');
+    const created = await fr.post('/api/endpoints', { ...base, secret: 'token-very-secret' });
+    expect(created.status).toBe(201);
+    expect(created.body.hasSecret).toBe(true);
+    const read = await fr.get(`/api/endpoints/${created.body.id}`);
+    expect(JSON.stringify(read.body)).not.toContain('token-very-secret');
+    const cleared = await fr.patch(`/api/endpoints/${created.body.id}`, { secret: null });
+    expect(cleared.body.hasSecret).toBe(false);
+    const audit = await fr.get(`/api/audit?entityId=${created.body.id}`);
+    expect(audit.body.items.length).toBe(2);
+    expect(JSON.stringify(audit.body)).not.toContain('token-very-secret');
+  });
+
   it('lets a mail reach its subsidiary, and its attachment be downloaded there only', async () => {
     const fr = await server.as('fr.admin@test.example');
     const photo = Buffer.from([

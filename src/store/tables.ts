@@ -280,6 +280,9 @@ export interface EndpointsTable {
   address: string;
   name: string;
   active: Generated<boolean>;
+  /** Channel-specific, see EndpointSettings in channels/endpoints.ts. */
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  secret: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
