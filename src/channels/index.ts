@@ -1,6 +1,7 @@
+export * from './delivery.ts';
 export { type Ingested, ingestEmail } from './email/ingest.ts';
 export { type ParsedEmail, parseEmail } from './email/parse.ts';
-export { MAX_ATTEMPTS, type MailRelay, replyToAddress, sendQueuedEmail, smtpRelay } from './email/send.ts';
+export { emailSender, type MailRelay, replyToAddress, smtpRelay } from './email/send.ts';
 export { type SmtpOptions, startSmtp } from './email/smtp.ts';
 export { normaliseSubject } from './email/subject.ts';
 export * from './endpoints.ts';

@@ -51,6 +51,11 @@ export const AttachmentMeta = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .optional(),
+    inline: z
+      .boolean()
+      .optional()
+      .describe("shown inside the message's HTML (an image its HTML references as cid:contentId)"),
+    contentId: z.string().min(1).max(300).optional().describe('the Content-ID an inline part is referenced by'),
   })
   .strict();
 
@@ -73,6 +78,12 @@ export const MessageInput = z
       .max(300)
       .optional()
       .describe("the channel's id for this message; a second delivery with the same id changes nothing"),
+    visibility: z
+      .enum(['public', 'private'])
+      .optional()
+      .describe(
+        'social: public (a comment, or a reply under it) or private (a direct message); a reply to a conversation that began with a comment must say which',
+      ),
   })
   .strict();
 export type MessageInput = z.infer<typeof MessageInput>;
@@ -150,6 +161,10 @@ export const Message = z.object({
     .nullable()
     .describe('why the last try failed; with status failed, the message is a dead letter'),
   externalId: z.string().nullable(),
+  visibility: z
+    .enum(['public', 'private'])
+    .nullable()
+    .describe('social: a public comment or reply, or a private message'),
   createdAt: z.iso.datetime(),
 });
 export type Message = z.infer<typeof Message>;
@@ -226,7 +241,7 @@ export const toConversation = (r: Row<'conversations'>): Conversation => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
-type MessageRow = Omit<Row<'messages'>, 'raw'> & { has_raw: boolean };
+type MessageRow = Omit<Row<'messages'>, 'raw' | 'next_attempt_at'> & { has_raw: boolean };
 
 const toMessage = (r: MessageRow): Message => ({
   id: r.id,
@@ -244,6 +259,7 @@ const toMessage = (r: MessageRow): Message => ({
   deliveryAttempts: r.delivery_attempts,
   deliveryError: r.delivery_error,
   externalId: r.external_id,
+  visibility: r.visibility,
   createdAt: r.created_at.toISOString(),
 });
 
@@ -263,6 +279,7 @@ const messageColumns = [
   'external_id',
   'delivery_attempts',
   'delivery_error',
+  'visibility',
   'created_at',
 ] as const;
 
@@ -494,6 +511,7 @@ function messageRow(
       language: input.language ?? null,
       delivery_status: input.direction === 'inbound' ? 'received' : 'queued',
       external_id: input.externalId ?? null,
+      visibility: input.visibility ?? null,
       created_at: ctx.now,
     },
     event: {
@@ -541,6 +559,17 @@ export async function addMessage(
       'a closed conversation takes no more messages; open a new one',
       [{ path: 'status', message: 'is closed' }],
     );
+  }
+  if (channel === 'social' && input.direction === 'outbound' && !input.visibility) {
+    // Under the comment for everyone to see, or privately: the agent decides, never a default.
+    const comment = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'inbound')
+      .where('visibility', '=', 'public')
+      .executeTakeFirst();
+    if (comment) throw invalid('visibility', 'say public (answer under the comment) or private (a private message)');
   }
   const message = messageRow(ctx, conversation, channel, input);
   const messageId = message.row.id;

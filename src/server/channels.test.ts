@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendQueuedEmail, smtpRelay, startSmtp } from '../channels/index.ts';
+import { deliverMessage, emailSender, smtpRelay, startSmtp } from '../channels/index.ts';
 import { startTestServer, type TestServer } from '../testing/index.ts';
 
 let server: TestServer;
@@ -146,9 +146,12 @@ describe('endpoints', () => {
     expect(reply.status).toBe(201);
     expect(reply.body.deliveryStatus).toBe('queued');
     // No relay listens on port 1: the try fails and is recorded.
-    await expect(
-      sendQueuedEmail(server.db, smtpRelay('smtp://127.0.0.1:1'), server.files, reply.body.id),
-    ).rejects.toThrow();
+    const unreachable = emailSender({
+      db: server.db,
+      relay: smtpRelay('smtp://127.0.0.1:1'),
+      files: server.files,
+    });
+    expect(await deliverMessage(server.db, { email: unreachable }, reply.body.id)).toBe('retry');
     const url = `/api/conversations/${conversationId}/messages/${reply.body.id}/deliveries`;
     const history = await fr.get(url);
     expect(history.status).toBe(200);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
-import { sendQueuedEmail, smtpRelay, startSmtp } from '../channels/index.ts';
+import { emailSender, type Senders, smtpRelay, startDelivery, startSmtp } from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
@@ -50,6 +50,7 @@ export async function startRelais(
   const store = options.store ?? (await storeFor(config));
   let ready = false;
   let relay: { kick(): void; stop(): Promise<void> } | undefined;
+  let delivery: { kick(): void; stop(): Promise<void> } | undefined;
   let bus: Bus | undefined;
   let smtp: { port: number; close(): Promise<void> } | undefined;
   const files = directoryFileStore(filesDirFor(config));
@@ -74,12 +75,16 @@ export async function startRelais(
     }
     const report = (error: unknown) => app.log.error({ err: error }, 'event bus');
     bus = config.NATS_URL ? await connectNatsBus(config.NATS_URL, report) : new InProcessBus(report);
+    // The channels this process can send on; a reply on another channel waits, queued.
+    const senders: Senders = {};
     if (config.RELAIS_SMTP_RELAY) {
-      const mailRelay = smtpRelay(config.RELAIS_SMTP_RELAY);
-      await bus.subscribe('email-sender', ['message.queued'], async (event) => {
-        await sendQueuedEmail(store.db, mailRelay, files, (event.payload as { messageId: string }).messageId);
-      });
+      senders.email = emailSender({ db: store.db, relay: smtpRelay(config.RELAIS_SMTP_RELAY), files });
     }
+    delivery = startDelivery(store.db, senders, {
+      now: () => clock.now(),
+      onError: (error) => app.log.error({ err: error }, 'delivery'),
+    });
+    await bus.subscribe('delivery', ['message.queued'], async () => delivery?.kick());
     relay = startOutboxRelay(store.db, bus, { onError: report });
     if (config.RELAIS_SMTP === 'on') {
       smtp = await startSmtp(store.db, files, {
@@ -111,6 +116,7 @@ export async function startRelais(
       await readyPromise.catch(() => undefined);
       await smtp?.close();
       await relay?.stop();
+      await delivery?.stop();
       await bus?.close();
       if (!options.store) await store.close();
     },

@@ -241,6 +241,9 @@ export interface AttachmentMeta {
   mediaType: string;
   size: number;
   sha256?: string | undefined;
+  /** Shown inside the message's HTML (an image referenced as cid:<contentId>), not beside it. */
+  inline?: boolean | undefined;
+  contentId?: string | undefined;
 }
 
 export interface MessagesTable {
@@ -260,6 +263,9 @@ export interface MessagesTable {
   external_id: string | null;
   delivery_attempts: Generated<number>;
   delivery_error: Generated<string | null>;
+  next_attempt_at: Generated<Date | null>;
+  /** Social: a public comment or a private message; an outbound reply says which (0007). */
+  visibility: Generated<'public' | 'private' | null>;
   created_at: CreatedAt;
 }
 
@@ -286,6 +292,32 @@ export interface EndpointsTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** A web chat visitor: its identity (kind chat) is its id; its token is kept hashed. */
+export interface ChatVisitorsTable {
+  id: string;
+  subsidiary_id: string;
+  endpoint_id: string;
+  token_hash: string;
+  language: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+}
+
+/** Where polling an IMAP mailbox stopped, who polls it now, and its last error (0009). */
+export interface ImapCursorsTable {
+  endpoint_id: string;
+  uid_validity: number | null;
+  last_uid: Generated<number>;
+  next_poll_at: Generated<Timestamp>;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  failures: Generated<number>;
+  last_polled_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_refusal: string | null;
 }
 
 // bus and audit
@@ -331,6 +363,8 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   endpoints: EndpointsTable;
+  imap_cursors: ImapCursorsTable;
+  chat_visitors: ChatVisitorsTable;
   delivery_events: DeliveryEventsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;

@@ -2,12 +2,12 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InProcessBus, relayOutbox } from '../../bus/index.ts';
 import { addMessage } from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
 import type { FileStore } from '../../store/index.ts';
 import { type MailIntake, startMailIntake, TEST_MAILBOX } from '../../testing/index.ts';
-import { MAX_ATTEMPTS, sendQueuedEmail, smtpRelay } from './send.ts';
+import { deliverDue, deliverMessage, MAX_ATTEMPTS, retryDelayMs, type Senders } from '../delivery.ts';
+import { emailSender, smtpRelay } from './send.ts';
 
 /** A real SMTP server standing for the company's mail relay: it keeps what it is given, or refuses. */
 async function captureRelay(refuse: () => boolean) {
@@ -43,7 +43,7 @@ let files: FileStore;
 let intake: { port: number };
 let relay: Awaited<ReturnType<typeof captureRelay>>;
 let refusing = false;
-const bus = new InProcessBus();
+let senders: Senders;
 const MAILBOX = TEST_MAILBOX;
 const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
 
@@ -53,10 +53,7 @@ beforeAll(async () => {
   ({ store, files } = mail);
   intake = { port: mail.port };
   relay = await captureRelay(() => refusing);
-  const mailRelay = smtpRelay(relay.url);
-  await bus.subscribe('email-sender', ['message.queued'], async (event) => {
-    await sendQueuedEmail(store.db, mailRelay, files, (event.payload as { messageId: string }).messageId);
-  });
+  senders = { email: emailSender({ db: store.db, relay: smtpRelay(relay.url), files }) };
 });
 
 afterAll(async () => {
@@ -95,7 +92,7 @@ describe('replies by email', () => {
         attachments: [],
       }),
     );
-    expect(await relayOutbox(store.db, bus, () => new Date())).toBeGreaterThan(0);
+    expect(await deliverDue(store.db, senders, new Date())).toBe(1);
 
     const [sent] = relay.received;
     expect(sent?.from?.value[0]?.address).toBe(MAILBOX);
@@ -153,8 +150,8 @@ describe('replies by email', () => {
       }),
     );
     refusing = true;
-    const mailRelay = smtpRelay(relay.url);
-    await expect(sendQueuedEmail(store.db, mailRelay, files, message.id)).rejects.toThrow();
+    const tried = new Date();
+    expect(await deliverMessage(store.db, senders, message.id, tried)).toBe('retry');
     let row = await store.db
       .selectFrom('messages')
       .selectAll()
@@ -163,10 +160,15 @@ describe('replies by email', () => {
     expect(row.delivery_status).toBe('queued');
     expect(row.delivery_attempts).toBe(1);
     expect(row.delivery_error).toContain('try later');
-    for (let attempt = 2; attempt < MAX_ATTEMPTS; attempt++) {
-      await expect(sendQueuedEmail(store.db, mailRelay, files, message.id)).rejects.toThrow();
+    // The next try waits: not due before the delay, due after it; each delay doubles.
+    expect(row.next_attempt_at?.getTime()).toBe(tried.getTime() + retryDelayMs(1));
+    expect(retryDelayMs(2)).toBe(2 * retryDelayMs(1));
+    expect(await deliverDue(store.db, senders, new Date(tried.getTime() + retryDelayMs(1) - 1000))).toBe(0);
+    expect(await deliverDue(store.db, senders, new Date(tried.getTime() + retryDelayMs(1) + 1000))).toBe(1);
+    for (let attempt = 3; attempt < MAX_ATTEMPTS; attempt++) {
+      expect(await deliverMessage(store.db, senders, message.id)).toBe('retry');
     }
-    expect(await sendQueuedEmail(store.db, mailRelay, files, message.id)).toBe('failed');
+    expect(await deliverMessage(store.db, senders, message.id)).toBe('failed');
     row = await store.db
       .selectFrom('messages')
       .selectAll()
@@ -183,6 +185,6 @@ describe('replies by email', () => {
     expect(history.map((h) => h.status)).toEqual([...Array(MAX_ATTEMPTS - 1).fill('retry'), 'failed']);
     refusing = false;
     // A dead letter is not sent again by a late redelivery.
-    expect(await sendQueuedEmail(store.db, mailRelay, files, message.id)).toBe('skipped');
+    expect(await deliverMessage(store.db, senders, message.id)).toBe('skipped');
   });
 });
