@@ -133,6 +133,39 @@ describe('replies by email', () => {
     expect(await conversationOf('<address.ines@client.example>')).toBe(conversationId);
   });
 
+  it('are each sent once when two workers claim due mail at the same time', async () => {
+    await customerSends({
+      from: 'lea@client.example',
+      to: MAILBOX,
+      subject: 'Plusieurs questions',
+      text: 'Bonjour, j’ai plusieurs questions.',
+      messageId: '<questions.lea@client.example>',
+    });
+    const conversationId = await conversationOf('<questions.lea@client.example>');
+    const replies = [];
+    for (let n = 0; n < 6; n++) {
+      const { message } = await store.db
+        .transaction()
+        .execute((trx) =>
+          addMessage(trx, ctx, conversationId, {
+            direction: 'outbound',
+            text: `Réponse ${n}`,
+            attachments: [],
+          }),
+        );
+      replies.push(message.id);
+    }
+    const before = relay.received.length;
+    const now = new Date();
+    const [a, b] = await Promise.all([
+      deliverDue(store.db, senders, now),
+      deliverDue(store.db, senders, now),
+    ]);
+    expect(a + b).toBe(6);
+    const sent = relay.received.slice(before).map((m) => m.text?.trim());
+    expect(sent.sort()).toEqual([0, 1, 2, 3, 4, 5].map((n) => `Réponse ${n}`));
+  });
+
   it('are retried when the relay refuses, and end as a visible dead letter after the last try', async () => {
     await customerSends({
       from: 'marc@client.example',
