@@ -55,7 +55,12 @@ export const AttachmentMeta = z
       .boolean()
       .optional()
       .describe("shown inside the message's HTML (an image its HTML references as cid:contentId)"),
-    contentId: z.string().min(1).max(300).optional().describe('the Content-ID an inline part is referenced by'),
+    contentId: z
+      .string()
+      .min(1)
+      .max(300)
+      .optional()
+      .describe('the Content-ID an inline part is referenced by'),
   })
   .strict();
 
@@ -97,6 +102,11 @@ export const ConversationCreate = z
     customer: z
       .object({
         identity: IdentityInput,
+        otherIdentities: z
+          .array(IdentityInput)
+          .max(10)
+          .optional()
+          .describe('more identities the contact states (a phone number in a form, a WhatsApp number)'),
         displayName: Text(200).optional(),
         language: LanguageTag.optional(),
       })
@@ -363,7 +373,7 @@ export async function createConversation(
 
   const holder = subsidiary.holder as unknown as [string, string] | null;
   // A known customer of a group or subsidiary caller: the conversation is one statement.
-  if (holder && ctx.actor.scope.kind !== 'site') {
+  if (holder && ctx.actor.scope.kind !== 'site' && !input.customer?.otherIdentities?.length) {
     return writeConversation(db, ctx, input, { customerId: holder[0], language: holder[1] }, channel);
   }
   return atomically(db, async (trx) => {
@@ -569,7 +579,8 @@ export async function addMessage(
       .where('direction', '=', 'inbound')
       .where('visibility', '=', 'public')
       .executeTakeFirst();
-    if (comment) throw invalid('visibility', 'say public (answer under the comment) or private (a private message)');
+    if (comment)
+      throw invalid('visibility', 'say public (answer under the comment) or private (a private message)');
   }
   const message = messageRow(ctx, conversation, channel, input);
   const messageId = message.row.id;

@@ -113,6 +113,7 @@ export const Customer = z.object({
   contactWindows: z.array(ContactWindow),
   approach: Approach,
   identities: z.array(Identity),
+  mergedInto: z.uuid().nullable().describe('set when this customer was merged into another'),
   version: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -168,6 +169,7 @@ function toCustomer(r: Row<'customers'>, identities: Row<'customer_identities'>[
     contactWindows: r.contact_windows as Customer['contactWindows'],
     approach: r.approach as Customer['approach'],
     identities: identities.map((i) => ({ id: i.id, kind: i.kind, value: i.value })),
+    mergedInto: r.merged_into,
     version: r.version,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -382,7 +384,8 @@ export async function listCustomers(
   filter: CustomerFilter,
   page: PageQuery,
 ): Promise<Page<Customer>> {
-  let q = visibleCustomers(db, ctx.actor).selectAll('customers');
+  // A customer merged into another is found through the one it was merged into.
+  let q = visibleCustomers(db, ctx.actor).selectAll('customers').where('customers.merged_into', 'is', null);
   if (filter.subsidiaryId) q = q.where('customers.subsidiary_id', '=', filter.subsidiaryId);
   if (filter.language) q = q.where('customers.language', '=', filter.language);
   if (filter.country) q = q.where('customers.country', '=', filter.country);
@@ -542,50 +545,117 @@ export async function consentHistory(db: Db, ctx: Context, customerId: string): 
 }
 
 /**
- * Find the subsidiary's customer who holds an identity, or create one. The path every
- * inbound contact takes; the caller has checked the actor reaches the subsidiary.
+ * The customer behind an inbound contact, by the identities it carries (the channel's
+ * own first: a sender address, a number, a visitor id; then any others it states).
+ * None known: a new customer with all of them. One customer: the contact joins them
+ * and their record learns the identities it lacked. Two or more: the contact joins the
+ * one holding its first identity (else the oldest) and a merge suggestion is left for
+ * an agent: two existing customers are never merged silently. The caller has checked
+ * the actor reaches the subsidiary.
  */
 export async function resolveCustomer(
   trx: Db,
   ctx: Context,
   subsidiary: Row<'subsidiaries'>,
-  input: { identity: IdentityInput; displayName?: string | undefined; language?: string | undefined },
-): Promise<{ customerId: string; language: string; created: boolean }> {
+  input: {
+    identity: IdentityInput;
+    otherIdentities?: IdentityInput[] | undefined;
+    displayName?: string | undefined;
+    language?: string | undefined;
+  },
+): Promise<{ customerId: string; language: string; created: boolean; mergeSuggested: boolean }> {
   const identity = normaliseIdentity(input.identity, subsidiary.country, 'customer.identity.value');
-  const found = await trx
+  const all = [identity];
+  for (const [n, other] of (input.otherIdentities ?? []).entries()) {
+    const normalised = normaliseIdentity(other, subsidiary.country, `customer.otherIdentities.${n}.value`);
+    if (!all.some((i) => i.kind === normalised.kind && i.value === normalised.value)) all.push(normalised);
+  }
+  const matches = await trx
     .selectFrom('customer_identities')
     .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
-    .select(['customer_identities.customer_id', 'customers.language'])
+    .select([
+      'customer_identities.customer_id',
+      'customer_identities.kind',
+      'customer_identities.value',
+      'customers.language',
+    ])
     .where('customer_identities.subsidiary_id', '=', subsidiary.id)
-    .where('customer_identities.kind', '=', identity.kind)
-    .where('customer_identities.value', '=', identity.value)
-    .executeTakeFirst();
-  if (found) {
-    // Site staff reach only the customers of their site's conversations: an identity must
-    // not be a key to someone else's record.
-    if (ctx.actor.scope.kind === 'site') {
-      const visible = await visibleCustomers(trx, ctx.actor)
-        .select('customers.id')
-        .where('customers.id', '=', found.customer_id)
-        .executeTakeFirst();
-      if (!visible) throw invalid('customer.identity', 'belongs to a customer outside your reach');
-    }
-    return { customerId: found.customer_id, language: found.language, created: false };
+    .where((eb) =>
+      eb.or(
+        all.map((i) =>
+          eb.and([
+            eb('customer_identities.kind', '=', i.kind),
+            eb('customer_identities.value', '=', i.value),
+          ]),
+        ),
+      ),
+    )
+    .orderBy('customer_identities.customer_id')
+    .execute();
+  if (matches.length === 0) {
+    const created = await insertCustomer(
+      trx,
+      ctx,
+      {
+        subsidiaryId: subsidiary.id,
+        displayName: input.displayName ?? identity.value,
+        language: input.language,
+        consentLevel: 'service',
+        preferredChannels: [],
+        contactWindows: [],
+        approach: {},
+        identities: all,
+      },
+      subsidiary,
+    );
+    return { customerId: created.id, language: created.language, created: true, mergeSuggested: false };
   }
-  const created = await insertCustomer(
-    trx,
-    ctx,
-    {
-      subsidiaryId: subsidiary.id,
-      displayName: input.displayName ?? identity.value,
-      language: input.language,
-      consentLevel: 'service',
-      preferredChannels: [],
-      contactWindows: [],
-      approach: {},
-      identities: [identity],
-    },
-    subsidiary,
-  );
-  return { customerId: created.id, language: created.language, created: true };
+  const chosen =
+    matches.find((m) => m.kind === identity.kind && m.value === identity.value) ??
+    (matches[0] as (typeof matches)[0]);
+  // Site staff reach only the customers of their site's conversations: an identity must
+  // not be a key to someone else's record.
+  if (ctx.actor.scope.kind === 'site') {
+    const visible = await visibleCustomers(trx, ctx.actor)
+      .select('customers.id')
+      .where('customers.id', '=', chosen.customer_id)
+      .executeTakeFirst();
+    if (!visible) throw invalid('customer.identity', 'belongs to a customer outside your reach');
+  }
+  const others = [...new Set(matches.map((m) => m.customer_id))].filter((id) => id !== chosen.customer_id);
+  const unknown = all.filter((i) => !matches.some((m) => m.kind === i.kind && m.value === i.value));
+  if (unknown.length > 0) await insertIdentities(trx, chosen.customer_id, subsidiary.id, unknown, 'customer');
+  for (const other of others) {
+    const pending = await trx
+      .selectFrom('merge_suggestions')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('customer_id', '=', chosen.customer_id), eb('other_id', '=', other)]),
+          eb.and([eb('customer_id', '=', other), eb('other_id', '=', chosen.customer_id)]),
+        ]),
+      )
+      .executeTakeFirst();
+    if (pending) continue;
+    const shared = matches
+      .filter((m) => m.customer_id === other)
+      .map((m) => `${m.kind} ${m.value}`)
+      .join(', ');
+    await trx
+      .insertInto('merge_suggestions')
+      .values({
+        id: newId(),
+        subsidiary_id: subsidiary.id,
+        customer_id: chosen.customer_id,
+        other_id: other,
+        reason: `one contact came with ${chosen.kind} ${chosen.value} and ${shared}`,
+      })
+      .execute();
+  }
+  return {
+    customerId: chosen.customer_id,
+    language: chosen.language,
+    created: false,
+    mergeSuggested: others.length > 0,
+  };
 }

@@ -1,2 +1,3 @@
 export * from './customers.ts';
 export { IdentityInput, IdentityKind, identityKey, normaliseIdentity } from './identity.ts';
+export * from './merge.ts';

@@ -1025,6 +1025,7 @@ const endpoints: Endpoint[] = [
         subsidiaryId: f.subsidiaries.fr.id,
         customer: {
           identity: { kind: 'email', value: `caller.${i}@fuzz.example` },
+          otherIdentities: [{ kind: 'phone', value: `+33612${String(i % 1_000_000).padStart(6, '0')}` }],
           displayName: 'Appelant',
           language: 'fr',
         },

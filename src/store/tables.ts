@@ -184,9 +184,36 @@ export interface CustomersTable {
   preferred_channels: string[];
   contact_windows: Json<ContactWindow[]>;
   approach: Json<Approach>;
+  /** Set when this customer was merged into another: see customer_merges. */
+  merged_into: Generated<string | null>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+export interface CustomerMergesTable {
+  id: string;
+  subsidiary_id: string;
+  target_id: string;
+  source_id: string;
+  identity_ids: string[];
+  conversation_ids: string[];
+  merged_by: string;
+  merged_at: CreatedAt;
+  undone_by: string | null;
+  undone_at: Date | null;
+}
+
+export interface MergeSuggestionsTable {
+  id: string;
+  subsidiary_id: string;
+  customer_id: string;
+  other_id: string;
+  reason: string;
+  status: Generated<'open' | 'merged' | 'dismissed'>;
+  created_at: CreatedAt;
+  decided_by: string | null;
+  decided_at: Date | null;
 }
 
 export interface CustomerIdentitiesTable {
@@ -277,6 +304,37 @@ export interface DeliveryEventsTable {
   at: CreatedAt;
 }
 
+// channels: SMS over SMPP (migration 0006)
+
+export interface SmsInboundPartsTable {
+  id: string;
+  subsidiary_id: string;
+  endpoint_id: string;
+  sender: string;
+  reference: number | null;
+  total: Generated<number>;
+  seq: Generated<number>;
+  data_coding: number;
+  /** The part's user data after its header, base64. */
+  body: string;
+  /** The whole deliver_sm as received, base64. */
+  pdu: string;
+  fingerprint: string;
+  message_id: string | null;
+  received_at: Timestamp;
+}
+
+export interface SmsOutboundPartsTable {
+  message_id: string;
+  part: number;
+  parts: number;
+  subsidiary_id: string;
+  smsc_message_id: string;
+  state: 'delivered' | 'failed' | null;
+  detail: string | null;
+  created_at: CreatedAt;
+}
+
 // channels
 
 export interface EndpointsTable {
@@ -310,7 +368,7 @@ export interface ImapCursorsTable {
   endpoint_id: string;
   uid_validity: number | null;
   last_uid: Generated<number>;
-  next_poll_at: Generated<Timestamp>;
+  next_poll_at: Timestamp;
   leased_by: string | null;
   leased_until: Timestamp | null;
   failures: Generated<number>;
@@ -359,6 +417,8 @@ export interface Database {
   api_keys: ApiKeysTable;
   customers: CustomersTable;
   customer_identities: CustomerIdentitiesTable;
+  customer_merges: CustomerMergesTable;
+  merge_suggestions: MergeSuggestionsTable;
   consent_events: ConsentEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -366,6 +426,8 @@ export interface Database {
   imap_cursors: ImapCursorsTable;
   chat_visitors: ChatVisitorsTable;
   delivery_events: DeliveryEventsTable;
+  sms_inbound_parts: SmsInboundPartsTable;
+  sms_outbound_parts: SmsOutboundPartsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
 }

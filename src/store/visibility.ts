@@ -98,6 +98,31 @@ export function visibleCustomers(db: Executor, actor: Actor) {
   return q;
 }
 
+/** Merge suggestions: seen by whoever sees both customers. */
+export function visibleMergeSuggestions(db: Executor, actor: Actor) {
+  const q = db.selectFrom('merge_suggestions');
+  const s = actor.scope;
+  if (s.kind === 'subsidiary') return q.where('merge_suggestions.subsidiary_id', '=', s.subsidiaryId);
+  if (s.kind === 'site') {
+    const seen = visibleCustomers(db, actor).select('customers.id');
+    return q
+      .where('merge_suggestions.customer_id', 'in', seen)
+      .where('merge_suggestions.other_id', 'in', seen);
+  }
+  return q;
+}
+
+/** Merges: seen by whoever sees the customer that was kept. */
+export function visibleCustomerMerges(db: Executor, actor: Actor) {
+  const q = db.selectFrom('customer_merges');
+  const s = actor.scope;
+  if (s.kind === 'subsidiary') return q.where('customer_merges.subsidiary_id', '=', s.subsidiaryId);
+  if (s.kind === 'site') {
+    return q.where('customer_merges.target_id', 'in', visibleCustomers(db, actor).select('customers.id'));
+  }
+  return q;
+}
+
 /** A subsidiary's channel endpoints: seen where the subsidiary is seen. */
 export function visibleEndpoints(db: Executor, actor: Actor) {
   const q = db.selectFrom('endpoints');
