@@ -12,13 +12,14 @@ import {
   visibleEndpoints,
   visibleSubsidiaries,
 } from '../store/index.ts';
+import { ImapSettings } from './email/imap.ts';
 
 /**
  * What each channel needs to know about an endpoint beyond its address: the only
  * settings an endpoint of that channel accepts. Each channel adds its own here.
  */
 export const EndpointSettings = {
-  email: z.object({}).strict(),
+  email: z.object({ imap: ImapSettings.optional() }).strict(),
   chat: z.object({}).strict(),
   sms: z.object({}).strict(),
   social: z.object({}).strict(),

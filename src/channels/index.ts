@@ -1,4 +1,13 @@
 export * from './delivery.ts';
+export {
+  getImapStatus,
+  type ImapPoller,
+  ImapSettings,
+  ImapStatus,
+  type PollResult,
+  pollDueMailboxes,
+  startImapPoller,
+} from './email/imap.ts';
 export { type Ingested, ingestEmail } from './email/ingest.ts';
 export { type ParsedEmail, parseEmail } from './email/parse.ts';
 export { emailSender, type MailRelay, replyToAddress, smtpRelay } from './email/send.ts';

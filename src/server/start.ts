@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
-import { emailSender, type Senders, smtpRelay, startDelivery, startSmtp } from '../channels/index.ts';
+import {
+  emailSender,
+  type ImapPoller,
+  type Senders,
+  smtpRelay,
+  startDelivery,
+  startImapPoller,
+  startSmtp,
+} from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
@@ -53,6 +61,7 @@ export async function startRelais(
   let delivery: { kick(): void; stop(): Promise<void> } | undefined;
   let bus: Bus | undefined;
   let smtp: { port: number; close(): Promise<void> } | undefined;
+  let imap: ImapPoller | undefined;
   const files = directoryFileStore(filesDirFor(config));
   const app = await buildServer({
     db: store.db,
@@ -103,6 +112,12 @@ export async function startRelais(
       });
       app.log.info({ port: smtp.port }, 'accepting mail over SMTP');
     }
+    // Mailboxes hosted elsewhere (email endpoints with IMAP settings), through the same intake.
+    imap = startImapPoller(store.db, files, {
+      now: () => clock.now(),
+      maxBytes: config.RELAIS_SMTP_MAX_BYTES,
+      log: app.log,
+    });
     ready = true;
     return { demo, bus, smtpPort: smtp?.port };
   })();
@@ -115,6 +130,7 @@ export async function startRelais(
       await app.close();
       await readyPromise.catch(() => undefined);
       await smtp?.close();
+      await imap?.stop();
       await relay?.stop();
       await delivery?.stop();
       await bus?.close();

@@ -4,6 +4,7 @@ import { authRoutes } from './auth.ts';
 import { channelRoutes } from './channels.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
+import { imapRoutes } from './imap.ts';
 import { organisationRoutes } from './organisation.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
@@ -12,5 +13,6 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   customerRoutes(app, deps);
   conversationRoutes(app, deps);
   channelRoutes(app, deps);
+  imapRoutes(app, deps);
   accessRoutes(app, deps);
 }
