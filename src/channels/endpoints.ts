@@ -20,9 +20,27 @@ import { ImapSettings } from './email/imap.ts';
  */
 export const EndpointSettings = {
   email: z.object({ imap: ImapSettings.optional() }).strict(),
-  chat: z.object({}).strict(),
+  chat: z
+    .object({
+      allowedOrigins: z
+        .array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin))
+        .max(50)
+        .optional()
+        .describe('pages that may embed the widget (their origins); absent: any page'),
+      greeting: z
+        .record(z.string().regex(/^[a-z]{2,3}$/), z.string().trim().min(1).max(500))
+        .optional()
+        .describe('the first words the widget shows, by language'),
+      languages: z
+        .array(z.string().regex(/^[a-z]{2,3}$/))
+        .min(1)
+        .max(20)
+        .optional()
+        .describe("the widget's languages (default: the subsidiary's)"),
+    })
+    .strict(),
   sms: z.object({}).strict(),
-  social: z.object({}).strict(),
+  social: z.object({ network: z.enum(['facebook', 'instagram']).default('facebook') }).strict(),
   whatsapp: z.object({}).strict(),
   voice: z.object({}).strict(),
   mail: z.object({}).strict(),

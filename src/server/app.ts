@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { ChatHub } from '../channels/index.ts';
 import {
   type Clock,
   type Config,
@@ -39,6 +40,8 @@ export interface ServerDeps {
   isReady: () => boolean;
   /** Called after a request that may have committed a change (to relay its events). */
   onCommitted?: () => void;
+  /** The web chat connections of this process, shared with the chat sender (one is made if absent). */
+  chatHub?: ChatHub;
 }
 
 export type App = FastifyInstance<

@@ -2,9 +2,11 @@ import type { App, ServerDeps } from '../app.ts';
 import { accessRoutes } from './access.ts';
 import { authRoutes } from './auth.ts';
 import { channelRoutes } from './channels.ts';
+import { chatRoutes } from './chat.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
 import { imapRoutes } from './imap.ts';
+import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
@@ -15,4 +17,6 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   channelRoutes(app, deps);
   imapRoutes(app, deps);
   accessRoutes(app, deps);
+  await metaRoutes(app, deps);
+  await chatRoutes(app, deps);
 }
