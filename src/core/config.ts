@@ -69,6 +69,28 @@ const ConfigSchema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional()
     .describe('mail relay for replies, e.g. smtp://user:pass@relay.example.com:587'),
+  RELAIS_META_APP_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Meta app secret: webhooks from Facebook, Instagram and WhatsApp are checked with it (absent: webhooks off)',
+    ),
+  RELAIS_META_VERIFY_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('the verify token given to Meta when subscribing the webhook (GET handshake)'),
+  RELAIS_GRAPH_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://graph.facebook.com/v21.0')
+    .describe('Graph API base URL, with its version: replies to Facebook, Instagram and WhatsApp go there'),
+  RELAIS_META_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024)
+    .describe('largest Meta webhook body accepted; larger gets 413'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -8,9 +8,11 @@ import {
   type ImapPoller,
   type Senders,
   smtpRelay,
+  socialSender,
   startDelivery,
   startImapPoller,
   startSmtp,
+  whatsappSender,
 } from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
@@ -88,6 +90,12 @@ export async function startRelais(
     const senders: Senders = {};
     if (config.RELAIS_SMTP_RELAY) {
       senders.email = emailSender({ db: store.db, relay: smtpRelay(config.RELAIS_SMTP_RELAY), files });
+    }
+    if (config.RELAIS_META_APP_SECRET) {
+      // Meta connected: replies on Facebook, Instagram and WhatsApp leave through the Graph API.
+      const graph = { db: store.db, graphUrl: config.RELAIS_GRAPH_URL };
+      senders.social = socialSender(graph);
+      senders.whatsapp = whatsappSender(graph);
     }
     delivery = startDelivery(store.db, senders, {
       now: () => clock.now(),

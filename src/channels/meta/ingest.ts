@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import { addMessage, createConversation } from '../../conversations/index.ts';
+import { type Context, SYSTEM_ACTOR, toE164 } from '../../core/index.ts';
+import { atomically, type Db } from '../../store/index.ts';
+import { recordDeliveryStatus } from '../delivery.ts';
+import { DETECTABLE, detectLanguage } from '../language.ts';
+import type { MetaItem, MetaMessage, MetaStatus, Skipped } from './webhook.ts';
+
+/** What one webhook delivery did, as answered to Meta (and read by whoever debugs a page). */
+export interface MetaIntake {
+  /** Messages and comments stored now. */
+  stored: number;
+  /** Messages, comments and statuses stored before: a redelivery. */
+  duplicates: number;
+  /** Delivery statuses recorded on the messages we sent. */
+  statuses: number;
+  /** What was not taken, and why: unknown page or number ids, events Relais does not read. */
+  skipped: Skipped[];
+}
+
+interface EndpointInfo {
+  id: string;
+  subsidiaryId: string;
+  languages: string[];
+}
+
+/** The identity a social or WhatsApp id becomes: social ids are scoped to the page they wrote to. */
+export function identityOf(item: Pick<MetaMessage, 'network' | 'endpoint' | 'from'>): {
+  kind: 'facebook' | 'instagram' | 'whatsapp';
+  value: string;
+} | null {
+  if (item.network === 'whatsapp') {
+    const value = toE164(`+${item.from}`, undefined);
+    return value ? { kind: 'whatsapp', value } : null;
+  }
+  return { kind: item.network, value: `${item.endpoint}:${item.from}` };
+}
+
+/**
+ * Store every message, comment and status of one verified webhook delivery in one
+ * transaction: the caller answers Meta only after it commits. A message already
+ * stored (same mid, comment id or wamid) is not stored again. Items for a page or
+ * number that is not an active endpoint are skipped and listed, the rest stored.
+ */
+export async function ingestMetaWebhook(
+  db: Db,
+  items: MetaItem[],
+  skippedBefore: Skipped[],
+  now: Date,
+  requestId: string,
+): Promise<MetaIntake> {
+  const ctx: Context = { actor: SYSTEM_ACTOR, requestId: requestId.slice(0, 64), now };
+  const skipped = [...skippedBefore];
+  if (items.length === 0) return { stored: 0, duplicates: 0, statuses: 0, skipped };
+  return atomically(db, async (trx) => {
+    const addresses = [...new Set(items.map((i) => i.endpoint))];
+    const rows = await trx
+      .selectFrom('endpoints')
+      .innerJoin('subsidiaries', 'subsidiaries.id', 'endpoints.subsidiary_id')
+      .select([
+        'endpoints.id',
+        'endpoints.subsidiary_id',
+        'endpoints.channel',
+        'endpoints.address',
+        'subsidiaries.languages',
+      ])
+      .where('endpoints.channel', 'in', ['social', 'whatsapp'])
+      .where('endpoints.address', 'in', addresses)
+      .where('endpoints.active', '=', true)
+      .execute();
+    const endpoints = new Map<string, EndpointInfo>(
+      rows.map((r) => [
+        `${r.channel}:${r.address}`,
+        { id: r.id, subsidiaryId: r.subsidiary_id, languages: r.languages },
+      ]),
+    );
+    const result: MetaIntake = { stored: 0, duplicates: 0, statuses: 0, skipped };
+    for (const item of items) {
+      const endpoint = endpoints.get(`${item.channel}:${item.endpoint}`);
+      if (!endpoint) {
+        skipped.push({
+          endpoint: item.endpoint,
+          unknownEndpoint: true,
+          reason:
+            item.channel === 'whatsapp'
+              ? 'no active whatsapp endpoint has this phone number id'
+              : 'no active social endpoint has this page or Instagram account id',
+        });
+        continue;
+      }
+      if (item.kind === 'status') {
+        const outcome = await recordStatus(trx, endpoint, item);
+        if (outcome === 'recorded') result.statuses += 1;
+        else if (outcome === 'duplicate') result.duplicates += 1;
+        else
+          skipped.push({
+            endpoint: item.endpoint,
+            reason: `no message sent from here has id ${item.externalId}`,
+          });
+        continue;
+      }
+      const identity = identityOf(item);
+      if (!identity) {
+        skipped.push({ endpoint: item.endpoint, reason: `${item.from} is not a phone number` });
+        continue;
+      }
+      const created = await storeMessage(trx, ctx, endpoint, item, identity);
+      if (created) result.stored += 1;
+      else result.duplicates += 1;
+    }
+    return result;
+  });
+}
+
+/**
+ * One message: stored before (nothing to do), the next one of the customer's conversation
+ * on this endpoint that is not closed, or the first of a new conversation.
+ */
+async function storeMessage(
+  trx: Db,
+  ctx: Context,
+  endpoint: EndpointInfo,
+  item: MetaMessage,
+  identity: { kind: 'facebook' | 'instagram' | 'whatsapp'; value: string },
+): Promise<boolean> {
+  const known = await trx
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select('conversation_id')
+        .where('subsidiary_id', '=', endpoint.subsidiaryId)
+        .where('channel', '=', item.channel)
+        .where('external_id', '=', item.externalId)
+        .limit(1)
+        .$asScalar()
+        .as('delivered_in'),
+      eb
+        .selectFrom('customer_identities')
+        .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+        .select('customers.language')
+        .where('customer_identities.subsidiary_id', '=', endpoint.subsidiaryId)
+        .where('customer_identities.kind', '=', identity.kind)
+        .where('customer_identities.value', '=', identity.value)
+        .limit(1)
+        .$asScalar()
+        .as('language'),
+      eb
+        .selectFrom('conversations')
+        .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
+        .select('conversations.id')
+        .where('customer_identities.subsidiary_id', '=', endpoint.subsidiaryId)
+        .where('customer_identities.kind', '=', identity.kind)
+        .where('customer_identities.value', '=', identity.value)
+        .where('conversations.subsidiary_id', '=', endpoint.subsidiaryId)
+        .where('conversations.endpoint_id', '=', endpoint.id)
+        .where('conversations.status', '<>', 'closed')
+        .orderBy('conversations.id', 'desc')
+        .limit(1)
+        .$asScalar()
+        .as('thread'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (known.delivered_in) return false;
+  const language = detectLanguage(item.text, {
+    candidates: [...endpoint.languages, ...DETECTABLE],
+    known: known.language ?? undefined,
+  }).language;
+  const message = {
+    direction: 'inbound' as const,
+    channel: item.channel,
+    text: item.text,
+    raw: item.raw,
+    rawMediaType: 'application/json',
+    attachments: [],
+    language,
+    externalId: item.externalId,
+    visibility: item.visibility,
+  };
+  if (known.thread) {
+    return (await addMessage(trx, ctx, known.thread, message)).created;
+  }
+  const opened = await createConversation(trx, ctx, {
+    subsidiaryId: endpoint.subsidiaryId,
+    endpointId: endpoint.id,
+    channel: item.channel,
+    customer: {
+      identity,
+      language,
+      ...(item.name?.trim() ? { displayName: item.name.trim().slice(0, 200) } : {}),
+    },
+    tier: 'level1',
+    requiredSkills: [],
+    priority: 'normal',
+    language,
+    message,
+  });
+  return opened.created;
+}
+
+/** A status of a message we sent, recorded once: Meta redelivers statuses too. */
+async function recordStatus(
+  trx: Db,
+  endpoint: EndpointInfo,
+  item: MetaStatus,
+): Promise<'recorded' | 'duplicate' | 'unknown'> {
+  const sent = await trx
+    .selectFrom('messages')
+    .select([
+      'messages.id',
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('delivery_events')
+              .select(sql`1`.as('one'))
+              .whereRef('delivery_events.message_id', '=', 'messages.id')
+              .where('delivery_events.status', '=', item.status),
+          )
+          .as('seen'),
+    ])
+    .where('messages.subsidiary_id', '=', endpoint.subsidiaryId)
+    .where('messages.channel', '=', item.channel)
+    .where('messages.external_id', '=', item.externalId)
+    .where('messages.direction', '=', 'outbound')
+    .executeTakeFirst();
+  if (!sent) return 'unknown';
+  if (sent.seen) return 'duplicate';
+  // "sent" is what our own send already recorded when the Graph API answered.
+  if (item.status === 'sent') return 'recorded';
+  await recordDeliveryStatus(trx, {
+    channel: item.channel,
+    externalId: item.externalId,
+    status: item.status,
+    detail: item.detail,
+    subsidiaryId: endpoint.subsidiaryId,
+  });
+  return 'recorded';
+}
