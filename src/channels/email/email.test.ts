@@ -5,6 +5,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileStore } from '../../store/index.ts';
 import { type Fixture, type MailIntake, startMailIntake, TEST_MAILBOX } from '../../testing/index.ts';
+import { parseEmail } from './parse.ts';
 
 let store: MailIntake['store'];
 let fixture: Fixture;
@@ -195,6 +196,64 @@ describe('mail over SMTP', () => {
       size: pdf.length,
     });
     expect((await files.get(attachment?.sha256 ?? ''))?.equals(pdf)).toBe(true);
+  });
+
+  it('keeps the inline images of an HTML mail, each marked with the Content-ID its HTML names', async () => {
+    // PNG bytes: a signature and chunk-like noise, every byte value included.
+    const logo = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256)),
+    ]);
+    const photo = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 13 + 5) % 256));
+    const pdf = Buffer.from(`%PDF-1.4\n${'z'.repeat(800)}\n%%EOF`);
+    await transport().sendMail({
+      from: 'amina@client.example',
+      to: MAILBOX,
+      subject: 'Photo du compteur',
+      text: 'Voici la photo du compteur.',
+      html:
+        '<p>Voici la photo du compteur :</p><img src="cid:photo.1@client.example">' +
+        '<p>Notre logo <img src="cid:logo@client.example" alt="logo"></p>',
+      attachments: [
+        { filename: 'logo.png', content: logo, contentType: 'image/png', cid: 'logo@client.example' },
+        // No name: nodemailer gives it one, as mail programs do.
+        { content: photo, contentType: 'image/jpeg', cid: 'photo.1@client.example' },
+        { filename: 'contrat.pdf', content: pdf, contentType: 'application/pdf' },
+      ],
+    });
+    const [message] = await messagesFrom('amina@client.example');
+    expect(message?.text).toBe('Voici la photo du compteur.');
+    const byName = Object.fromEntries((message?.attachments ?? []).map((a) => [a.filename, a]));
+    expect(byName).toEqual({
+      'logo.png': expect.objectContaining({
+        mediaType: 'image/png',
+        size: logo.length,
+        inline: true,
+        contentId: 'logo@client.example',
+      }),
+      'attachment-2.jpeg': expect.objectContaining({
+        mediaType: 'image/jpeg',
+        size: photo.length,
+        inline: true,
+        contentId: 'photo.1@client.example',
+      }),
+      'contrat.pdf': expect.objectContaining({ mediaType: 'application/pdf', size: pdf.length }),
+    });
+    expect(byName['contrat.pdf']?.inline).toBeUndefined();
+    expect((await files.get(byName['logo.png']?.sha256 ?? ''))?.equals(logo)).toBe(true);
+    expect((await files.get(byName['attachment-2.jpeg']?.sha256 ?? ''))?.equals(photo)).toBe(true);
+    // The HTML, kept in the original, names each inline image by the Content-ID stored with it.
+    const kept = await store.db
+      .selectFrom('messages')
+      .select(['raw', 'raw_media_type'])
+      .where('id', '=', message?.id ?? '')
+      .executeTakeFirstOrThrow();
+    expect(kept.raw_media_type).toBe('message/rfc822');
+    const html = (await parseEmail(Buffer.from(kept.raw ?? ''))).html ?? '';
+    const referenced = [...html.matchAll(/src="cid:([^"]+)"/g)].map((m) => m[1]);
+    expect(referenced).toEqual(['photo.1@client.example', 'logo@client.example']);
+    for (const contentId of referenced)
+      expect(message?.attachments.some((a) => a.inline && a.contentId === contentId)).toBe(true);
   });
 
   it('answers 552 to a mail over the size limit and stores nothing of it', async () => {

@@ -104,6 +104,9 @@ export async function ingestEmail(
       mediaType: a.mediaType,
       size: stored.size,
       sha256: stored.sha256,
+      // The HTML (in the raw original) names it cid:<contentId>: a reader swaps in the file's URL.
+      ...(a.inline ? { inline: true } : {}),
+      ...(a.contentId ? { contentId: a.contentId.slice(0, 300) } : {}),
     });
   }
   const externalId = mail.messageId ?? `<sha256.${createHash('sha256').update(raw).digest('hex')}@relais>`;

@@ -56,6 +56,7 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     mail.headers.has('x-autoreply') ||
     mail.headers.has('x-autorespond') ||
     AUTOMATIC_SUBJECT.test(mail.subject ?? '');
+  const html = typeof mail.html === 'string' ? mail.html : undefined;
   return {
     messageId: mail.messageId,
     answers: [...(mail.inReplyTo ? [mail.inReplyTo] : []), ...[...references].reverse()],
@@ -63,13 +64,14 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     recipients: [...addresses(mail.to), ...addresses(mail.cc)],
     subject: mail.subject,
     text: (mail.text ?? '').trim(),
-    html: typeof mail.html === 'string' ? mail.html : undefined,
+    html,
     automatic,
     attachments: mail.attachments.map((a) => ({
       filename: a.filename ?? 'attachment',
       mediaType: a.contentType,
       content: a.content,
-      inline: a.related === true || a.contentDisposition === 'inline',
+      // Inline: the HTML shows it in place (<img src="cid:…">), so it is not listed beside it.
+      inline: Boolean(a.cid && html?.includes(`cid:${a.cid}`)),
       ...(a.cid ? { contentId: a.cid } : {}),
     })),
   };
