@@ -109,7 +109,10 @@ export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promis
     await insertBatches<NewRow<'messages'>>(talk.messages, (b) =>
       trx.insertInto('messages').values(b).execute(),
     );
-    await trx.insertInto('endpoints').values(demoMailboxes(org.subsidiaryIds)).execute();
+    await trx
+      .insertInto('endpoints')
+      .values([...demoMailboxes(org.subsidiaryIds), ...demoChats(org.subsidiaryIds)])
+      .execute();
   });
 
   return {
@@ -143,6 +146,32 @@ function demoMailboxes(subsidiaryIds: Map<string, string>): NewRow<'endpoints'>[
             channel: 'email' as const,
             address,
             name: `Service client ${code}`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** Each subsidiary's chat widget key: try it on the host page at /chat/demo?key=… */
+export const DEMO_CHAT_KEYS: Record<string, string> = {
+  FR: 'demo-fr',
+  MA: 'demo-ma',
+  SN: 'demo-sn',
+  MG: 'demo-mg',
+  EG: 'demo-eg',
+};
+
+function demoChats(subsidiaryIds: Map<string, string>): NewRow<'endpoints'>[] {
+  return Object.entries(DEMO_CHAT_KEYS).flatMap(([code, address]) => {
+    const subsidiaryId = subsidiaryIds.get(code);
+    return subsidiaryId
+      ? [
+          {
+            id: newId(),
+            subsidiary_id: subsidiaryId,
+            channel: 'chat' as const,
+            address,
+            name: `Chat ${code}`,
           },
         ]
       : [];

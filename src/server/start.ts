@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { type Bus, connectNatsBus, InProcessBus, startOutboxRelay } from '../bus/index.ts';
 import {
+  ChatHub,
+  chatSender,
   emailSender,
   type ImapPoller,
   type Senders,
+  type SmsChannel,
   smtpRelay,
   socialSender,
   startDelivery,
   startImapPoller,
+  startSms,
   startSmtp,
   whatsappSender,
 } from '../channels/index.ts';
@@ -64,8 +68,15 @@ export async function startRelais(
   let bus: Bus | undefined;
   let smtp: { port: number; close(): Promise<void> } | undefined;
   let imap: ImapPoller | undefined;
+  let sms: SmsChannel | undefined;
   const files = directoryFileStore(filesDirFor(config));
+  // The web chat connections of this process: the chat sender shows replies on them.
+  const chatHub = new ChatHub(store.db, {
+    now: () => clock.now(),
+    onError: (error) => app.log.error({ err: error }, 'chat'),
+  });
   const app = await buildServer({
+    chatHub,
     db: store.db,
     files,
     config,
@@ -87,7 +98,7 @@ export async function startRelais(
     const report = (error: unknown) => app.log.error({ err: error }, 'event bus');
     bus = config.NATS_URL ? await connectNatsBus(config.NATS_URL, report) : new InProcessBus(report);
     // The channels this process can send on; a reply on another channel waits, queued.
-    const senders: Senders = {};
+    const senders: Senders = { chat: chatSender({ db: store.db, hub: chatHub }) };
     if (config.RELAIS_SMTP_RELAY) {
       senders.email = emailSender({ db: store.db, relay: smtpRelay(config.RELAIS_SMTP_RELAY), files });
     }
@@ -96,6 +107,28 @@ export async function startRelais(
       const graph = { db: store.db, graphUrl: config.RELAIS_GRAPH_URL };
       senders.social = socialSender(graph);
       senders.whatsapp = whatsappSender(graph);
+    }
+    if (config.RELAIS_SMPP_URL) {
+      // One bind to the operator's SMSC: inbound SMS and receipts, and replies by SMS.
+      const smpp = new URL(config.RELAIS_SMPP_URL);
+      const log = app.log.child({ smsc: `${smpp.hostname}:${smpp.port || 2775}` });
+      sms = startSms(store.db, {
+        url: config.RELAIS_SMPP_URL,
+        systemType: config.RELAIS_SMPP_SYSTEM_TYPE,
+        window: config.RELAIS_SMPP_WINDOW,
+        throughput: config.RELAIS_SMPP_THROUGHPUT,
+        now: () => clock.now(),
+        onEvent: (event) => {
+          if (event.kind === 'bound') {
+            log.info('bound to the SMSC');
+            delivery?.kick();
+          } else if (event.kind === 'error') log.warn({ err: event.error }, 'smpp');
+          else if (event.kind === 'inbound') {
+            if (event.result.outcome === 'refused') log.warn({ reason: event.result.reason }, 'deliver_sm refused');
+          } else log.info(event, 'smpp');
+        },
+      });
+      senders.sms = sms.sender;
     }
     delivery = startDelivery(store.db, senders, {
       now: () => clock.now(),
@@ -139,6 +172,7 @@ export async function startRelais(
       await readyPromise.catch(() => undefined);
       await smtp?.close();
       await imap?.stop();
+      await sms?.stop();
       await relay?.stop();
       await delivery?.stop();
       await bus?.close();

@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import { z } from 'zod';
 import { ChatHub, demoPage, openChatSession, signalAgentTyping, widgetScript } from '../../channels/index.ts';
+import { DEMO_CHAT_KEYS } from '../../demo/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';
 import { errors, IdParams } from './resource.ts';
@@ -86,10 +87,10 @@ export async function chatRoutes(app: App, deps: ServerDeps): Promise<void> {
         .select(['address', 'name'])
         .where('channel', '=', 'chat')
         .where('active', '=', true)
-        .where('address', 'like', 'demo-%')
+        .where('address', 'in', Object.values(DEMO_CHAT_KEYS))
         .orderBy('address')
         .execute();
-      const key = req.query.key ?? widgets[0]?.address ?? 'demo';
+      const key = req.query.key ?? widgets[0]?.address ?? DEMO_CHAT_KEYS.FR ?? 'demo-fr';
       return reply.type('text/html; charset=utf-8').send(
         demoPage(
           key,
