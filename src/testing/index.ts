@@ -1,5 +1,6 @@
 export * from './chat.ts';
 export * from './counts.ts';
+export * from './dovecot.ts';
 export * from './fixture.ts';
 export * from './mail.ts';
 export * from './meta.ts';

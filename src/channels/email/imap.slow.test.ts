@@ -1,191 +1,16 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { sql } from 'kysely';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../testing/index.ts';
+import { type Dovecot, startDovecot, startTestServer, type TestServer } from '../../testing/index.ts';
 import { type PollResult, pollDueMailboxes } from './imap.ts';
 
-// A real IMAP server: Dovecot (Debian's dovecot-imapd), started for this file with a
-// configuration of its own in a temporary directory, users in a passwd-file with plain
-// passwords, mail in maildirs there.
-
-interface Dovecot {
-  port: number;
-  close(): Promise<void>;
-}
-
+// Polling against a real IMAP server (Dovecot) started for this file.
 const USERS = { 'service-fr': 'fr-secret', 'service-ma': 'ma-secret', 'service-ops': 'ops-secret' };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-const answers = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('data', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-
-async function startDovecot(): Promise<Dovecot> {
-  const dir = mkdtempSync(join(tmpdir(), 'relais-dovecot-'));
-  // Dovecot never gives mail processes to root: as root (CI), everything runs as nobody;
-  // otherwise as the user running the tests, with no chroot (which needs root).
-  const user = process.getuid?.() === 0 ? 'nobody' : userInfo().username;
-  const id = (flag: string) => execFileSync('id', [flag, user], { encoding: 'utf8' }).trim();
-  const [uid, gid, group] = [id('-u'), id('-g'), id('-gn')];
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'users'),
-    Object.entries(USERS)
-      .map(([name, password]) => `${name}:{PLAIN}${password}:${uid}:${gid}::${dir}/mail/${name}\n`)
-      .join(''),
-  );
-  const conf = join(dir, 'dovecot.conf');
-  writeFileSync(
-    conf,
-    `protocols = imap
-listen = 127.0.0.1
-base_dir = ${dir}/run
-state_dir = ${dir}/state
-instance_name = relais-test-${port}
-log_path = ${dir}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_failure_delay = 0
-default_internal_user = ${user}
-default_internal_group = ${group}
-default_login_user = ${user}
-first_valid_uid = 1
-mail_location = maildir:${dir}/mail/%u
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${dir}/users
-}
-userdb {
-  driver = passwd-file
-  args = username_format=%u ${dir}/users
-}
-service anvil {
-  chroot =
-}
-service imap-login {
-  chroot =
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${port}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-`,
-  );
-  for (const sub of ['run', 'state', 'mail']) mkdirSync(join(dir, sub));
-  if (process.getuid?.() === 0) {
-    chmodSync(dir, 0o755);
-    for (const sub of ['', 'run', 'state', 'mail', 'users', 'dovecot.conf'])
-      chownSync(join(dir, sub), Number(uid), Number(gid));
-  }
-  const child: ChildProcess = spawn('dovecot', ['-F', '-c', conf], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  for (let i = 0; i < 200 && child.exitCode === null && !(await answers(port)); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (child.exitCode !== null || !(await answers(port))) {
-    child.kill('SIGKILL');
-    let log = '';
-    try {
-      log = readFileSync(join(dir, 'dovecot.log'), 'utf8');
-    } catch {}
-    throw new Error(`dovecot did not start: ${output}\n${log}`);
-  }
-  return {
-    port,
-    async close() {
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 let dovecot: Dovecot;
 let server: TestServer;
 // The poller's clock: each round moves it past every poll interval and backoff.
 let clock = new Date();
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-const imapClient = (user: keyof typeof USERS) =>
-  new ImapFlow({
-    host: '127.0.0.1',
-    port: dovecot.port,
-    secure: false,
-    auth: { user, pass: USERS[user] },
-    logger: false,
-  });
-
-/** Put mail into a mailbox as another mail program would: IMAP APPEND. */
-async function deliver(user: keyof typeof USERS, mails: ConstructorParameters<typeof MailComposer>[0][]) {
-  const client = imapClient(user);
-  await client.connect();
-  try {
-    for (const mail of mails) await client.append('INBOX', await new MailComposer(mail).compile().build());
-  } finally {
-    await client.logout();
-  }
-}
-
-/** Each message of a folder with its flags, by Message-ID. */
-async function mailbox(user: keyof typeof USERS, folder = 'INBOX') {
-  const client = imapClient(user);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const messages = await client.fetchAll('1:*', { uid: true, flags: true, envelope: true });
-      return Object.fromEntries(
-        messages.map((m) => [
-          m.envelope?.messageId ?? '',
-          [...(m.flags ?? [])].filter((f) => f !== '\\Recent'),
-        ]),
-      );
-    } finally {
-      lock.release();
-    }
-  } catch (error) {
-    // An empty folder has no message 1.
-    if (String((error as { responseText?: string }).responseText).includes('Invalid messageset')) return {};
-    throw error;
-  } finally {
-    await client.logout();
-  }
-}
 
 const round = (owner = 'test-process'): Promise<PollResult[]> => {
   clock = new Date(clock.getTime() + 2 * 3600_000);
@@ -220,7 +45,7 @@ const endpoints = { fr: '', ma: '', ops: '' };
 const imapOf = (user: keyof typeof USERS) => ({ host: '127.0.0.1', port: dovecot.port, secure: false, user });
 
 beforeAll(async () => {
-  dovecot = await startDovecot();
+  dovecot = await startDovecot(USERS);
   server = await startTestServer();
   const fr = await server.as('fr.admin@test.example');
   const group = await server.as('group.admin@test.example');
@@ -245,7 +70,7 @@ beforeAll(async () => {
   for (const c of created) expect(c.status, JSON.stringify(c.body)).toBe(201);
   endpoints.fr = created[0]?.body.id;
   endpoints.ma = created[1]?.body.id;
-  const ma = imapClient('service-ma');
+  const ma = dovecot.client('service-ma');
   await ma.connect();
   await ma.mailboxCreate('Relais');
   await ma.logout();
@@ -278,7 +103,7 @@ describe('mailboxes polled over IMAP', () => {
 
   it("takes mail into the mailbox's subsidiary, threads a three-message exchange, and marks it read only after storing it", async () => {
     const from = '"Jeanne Leroy" <jeanne.leroy@client.example>';
-    await deliver('service-fr', [
+    await dovecot.deliver('service-fr', [
       {
         from,
         to: 'service@fr.test.example',
@@ -303,7 +128,7 @@ describe('mailboxes polled over IMAP', () => {
         messageId: '<imap.third@client.example>',
       },
     ]);
-    await deliver('service-ma', [
+    await dovecot.deliver('service-ma', [
       {
         from: 'karim@client.example',
         to: 'contact@ma.test.example',
@@ -323,7 +148,7 @@ describe('mailboxes polled over IMAP', () => {
       .execute(server.db);
     const failed = resultFor(await round(), endpoints.fr);
     expect(failed).toMatchObject({ ingested: 1, error: expect.stringContaining('store unavailable') });
-    expect(await mailbox('service-fr')).toEqual({
+    expect(await dovecot.mailbox('service-fr')).toEqual({
       '<imap.first@client.example>': ['\\Seen'],
       '<imap.second@client.example>': [],
       '<imap.third@client.example>': [],
@@ -352,7 +177,7 @@ describe('mailboxes polled over IMAP', () => {
       subsidiary_id: server.fixture.subsidiaries.fr.id,
       subject: 'Coupure internet',
     });
-    expect(Object.values(await mailbox('service-fr'))).toEqual([['\\Seen'], ['\\Seen'], ['\\Seen']]);
+    expect(Object.values(await dovecot.mailbox('service-fr'))).toEqual([['\\Seen'], ['\\Seen'], ['\\Seen']]);
     const status = await fr.get(`/api/endpoints/${endpoints.fr}/imap`);
     expect(status.body).toMatchObject({
       lastUid: 3,
@@ -363,8 +188,10 @@ describe('mailboxes polled over IMAP', () => {
     // The Moroccan mailbox: its own subsidiary, and its mail moved out of the inbox once stored.
     const karim = await stored('karim@client.example');
     expect(karim).toEqual([expect.objectContaining({ subsidiary_id: server.fixture.subsidiaries.ma.id })]);
-    expect(await mailbox('service-ma')).toEqual({});
-    expect(await mailbox('service-ma', 'Relais')).toEqual({ '<imap.karim@client.example>': ['\\Seen'] });
+    expect(await dovecot.mailbox('service-ma')).toEqual({});
+    expect(await dovecot.mailbox('service-ma', 'Relais')).toEqual({
+      '<imap.karim@client.example>': ['\\Seen'],
+    });
     // Another subsidiary does not see this mailbox.
     const ma = await server.as('ma.supervisor@test.example');
     expect((await ma.get(`/api/endpoints/${endpoints.fr}/imap`)).status).toBe(404);
@@ -408,7 +235,7 @@ describe('mailboxes polled over IMAP', () => {
     });
     expect(created.status).toBe(201);
     endpoints.ops = created.body.id;
-    await deliver('service-ops', [
+    await dovecot.deliver('service-ops', [
       {
         from: 'paul@client.example',
         to: 'ops@fr.test.example',
@@ -431,7 +258,7 @@ describe('mailboxes polled over IMAP', () => {
     const again = await fr.get(`/api/endpoints/${endpoints.ops}/imap`);
     expect(again.body.consecutiveFailures).toBe(2);
     expect(new Date(again.body.nextPollAt).getTime() - clock.getTime()).toBe(120_000);
-    expect(await mailbox('service-ops')).toEqual({ '<imap.paul@client.example>': [] });
+    expect(await dovecot.mailbox('service-ops')).toEqual({ '<imap.paul@client.example>': [] });
 
     const fixed = await fr.patch(`/api/endpoints/${endpoints.ops}`, { secret: USERS['service-ops'] });
     expect(fixed.status).toBe(200);
@@ -442,7 +269,7 @@ describe('mailboxes polled over IMAP', () => {
   });
 
   it('lets one process at a time poll a mailbox: a held lease is respected, an expired one taken over', async () => {
-    await deliver('service-fr', [
+    await dovecot.deliver('service-fr', [
       {
         from: 'jeanne.leroy@client.example',
         to: 'service@fr.test.example',
@@ -457,7 +284,7 @@ describe('mailboxes polled over IMAP', () => {
       .where('endpoint_id', '=', endpoints.fr)
       .execute();
     expect(resultFor(await round(), endpoints.fr)).toBeUndefined();
-    expect(await mailbox('service-fr')).toMatchObject({ '<imap.fourth@client.example>': [] });
+    expect(await dovecot.mailbox('service-fr')).toMatchObject({ '<imap.fourth@client.example>': [] });
     // The other process died; its lease runs out, and this one takes the mailbox over.
     await server.db
       .updateTable('imap_cursors')
