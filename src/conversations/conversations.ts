@@ -327,6 +327,21 @@ async function siteFor(trx: Db, ctx: Context, subsidiaryId: string, requested: s
   return site.id;
 }
 
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+/** A new conversation, or the one a redelivered message opened before (`created` false, no `messageId`). */
+export interface Created {
+  conversation: Conversation;
+  created: boolean;
+  /** The first message's id, when this call wrote it. */
+  messageId?: string;
+}
+
+export interface CreateOptions {
+  /** Filed as resolved at once, out of every queue (an automatic mail that starts nothing). */
+  resolved?: boolean;
+}
+
 /**
  * Open a conversation with its first message: the path every contact takes. A message
  * with an externalId already stored returns the existing conversation: redelivery is idempotent.
@@ -335,7 +350,8 @@ export async function createConversation(
   db: Db,
   ctx: Context,
   input: ConversationCreate,
-): Promise<{ conversation: Conversation; created: boolean }> {
+  options: CreateOptions = {},
+): Promise<Created> {
   const channel = input.message.channel ?? input.channel;
   const externalId = input.message.externalId;
   const key = input.customer ? identityKey(input.customer.identity) : undefined;
@@ -364,17 +380,34 @@ export async function createConversation(
         .limit(1)
         .$asScalar()
         .as('holder'),
+      eb
+        .selectFrom('endpoints')
+        .select('endpoints.id')
+        .where('endpoints.id', '=', input.endpointId ?? NO_ID)
+        .where('endpoints.subsidiary_id', '=', input.subsidiaryId)
+        .$asScalar()
+        .as('endpoint'),
     ])
     .where('subsidiaries.id', '=', input.subsidiaryId)
     .executeTakeFirst();
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
+  if (input.endpointId && !subsidiary.endpoint) {
+    throw invalid('endpointId', 'is not an endpoint of this subsidiary');
+  }
   if (subsidiary.delivered_in)
     return { conversation: await deliveredBefore(db, ctx, subsidiary.delivered_in), created: false };
 
   const holder = subsidiary.holder as unknown as [string, string] | null;
   // A known customer of a group or subsidiary caller: the conversation is one statement.
   if (holder && ctx.actor.scope.kind !== 'site' && !input.customer?.otherIdentities?.length) {
-    return writeConversation(db, ctx, input, { customerId: holder[0], language: holder[1] }, channel);
+    return writeConversation(
+      db,
+      ctx,
+      input,
+      { customerId: holder[0], language: holder[1] },
+      channel,
+      options,
+    );
   }
   return atomically(db, async (trx) => {
     let customer: { customerId: string; language: string };
@@ -392,7 +425,7 @@ export async function createConversation(
     } else {
       throw invalid('customerId', 'give either customerId or customer');
     }
-    return writeConversation(trx, ctx, input, customer, channel);
+    return writeConversation(trx, ctx, input, customer, channel, options);
   });
 }
 
@@ -417,18 +450,10 @@ async function writeConversation(
   input: ConversationCreate,
   customer: { customerId: string; language: string },
   channel: string,
-): Promise<{ conversation: Conversation; created: boolean }> {
+  options: CreateOptions,
+): Promise<Created> {
   const { customerId } = customer;
   const siteId = await siteFor(db, ctx, input.subsidiaryId, input.siteId);
-  if (input.endpointId) {
-    const endpoint = await db
-      .selectFrom('endpoints')
-      .select('id')
-      .where('id', '=', input.endpointId)
-      .where('subsidiary_id', '=', input.subsidiaryId)
-      .executeTakeFirst();
-    if (!endpoint) throw invalid('endpointId', 'is not an endpoint of this subsidiary');
-  }
   const language = input.language ?? input.message.language ?? customer.language;
   const id = newId();
   const message = messageRow(ctx, { id, subsidiary_id: input.subsidiaryId }, channel, input.message);
@@ -472,7 +497,8 @@ async function writeConversation(
       tier: input.tier,
       required_skills: input.requiredSkills,
       priority: input.priority,
-      status: 'open',
+      status: options.resolved ? 'resolved' : 'open',
+      resolved_at: options.resolved ? ctx.now : null,
       first_response_due_at: input.firstResponseDueAt ?? null,
       resolution_due_at: input.resolutionDueAt ?? null,
       first_responded_at: input.message.direction === 'outbound' ? ctx.now : null,
@@ -482,7 +508,8 @@ async function writeConversation(
     })
     .returningAll();
   try {
-    return { conversation: toConversation(await write.executeTakeFirstOrThrow()), created: true };
+    const conversation = toConversation(await write.executeTakeFirstOrThrow());
+    return { conversation, created: true, messageId: message.row.id };
   } catch (error) {
     const delivered =
       (error as { constraint?: string }).constraint === 'messages_external' && input.message.externalId;
@@ -539,6 +566,67 @@ async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conv
     .executeTakeFirst();
   if (!row) throw notFound('conversation', id);
   return row;
+}
+
+/**
+ * A channel's inbound message added to a conversation it found, in one statement (the
+ * message, its event, the audit row, the conversation touched — reopened if resolved):
+ * atomic on its own and one round trip, for channels that deliver a lot. The caller has
+ * checked that the message was not stored before; a concurrent copy loses on the unique
+ * index and the statement fails, writing nothing.
+ */
+export async function appendInboundMessage(
+  db: Db,
+  ctx: Context,
+  conversation: { id: string; subsidiaryId: string; siteId: string | null; status: ConversationStatus },
+  input: MessageInput & { channel: Channel },
+): Promise<{ messageId: string }> {
+  const message = messageRow(
+    ctx,
+    { id: conversation.id, subsidiary_id: conversation.subsidiaryId },
+    input.channel,
+    {
+      ...input,
+      direction: 'inbound',
+    },
+  );
+  const reopen = conversation.status === 'resolved';
+  const audit = auditRow(ctx.actor, ctx.requestId, {
+    action: 'add_message',
+    entity: 'conversation',
+    entityId: conversation.id,
+    subsidiaryId: conversation.subsidiaryId,
+    siteId: conversation.siteId,
+    changes: {
+      messageId: message.row.id,
+      direction: 'inbound',
+      channel: input.channel,
+      ...(reopen ? { status: 'open' } : {}),
+    },
+  });
+  await db
+    .with('message', (db) => db.insertInto('messages').values(message.row))
+    .with('events', (db) => db.insertInto('outbox').values(eventRows([message.event])))
+    .with('audit', (db) => db.insertInto('audit_log').values(audit))
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_message_at: ctx.now,
+      channels: sql<
+        string[]
+      >`case when ${input.channel} = any(channels) then channels else array_append(channels, ${input.channel}::text) end`,
+      ...(reopen
+        ? {
+            status: sql<ConversationStatus>`case when status = 'resolved' then 'open' else status end`,
+            resolved_at: sql<Date | null>`case when status = 'resolved' then null else resolved_at end`,
+            assignee_id: sql<string | null>`case when status = 'resolved' then null else assignee_id end`,
+          }
+        : {}),
+      version: eb('version', '+', 1),
+      updated_at: ctx.now,
+    }))
+    .where('id', '=', conversation.id)
+    .execute();
+  return { messageId: message.row.id };
 }
 
 /** Add a message to a conversation; the customer writing again reopens a resolved one. */

@@ -31,8 +31,8 @@ function rawForm(raw: Buffer): { raw: string; rawMediaType: string } {
   return { raw: raw.toString('base64'), rawMediaType: 'message/rfc822; encoding=base64' };
 }
 
-/** The conversation a mail continues: by the messages it answers, our reply tokens (Message-ID, Reply-To), then its subject. */
-async function threadOf(
+/** The conversation a mail answers: by the messages it names, then our reply tokens (Message-ID, Reply-To). */
+async function threadByReference(
   db: Db,
   endpoint: Row<'endpoints'>,
   mail: ParsedEmail,
@@ -64,23 +64,7 @@ async function threadOf(
     const replied = await base.where('conversations.id', '=', id).executeTakeFirst();
     if (replied) return replied;
   }
-  const subject = normaliseSubject(mail.subject);
-  if (!subject) return undefined;
-  // The customer's open conversation by email with the same subject.
-  return base
-    .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
-    .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
-    .where('customer_identities.kind', '=', 'email')
-    .where('customer_identities.value', '=', mail.from.address)
-    .where('conversations.status', 'in', ['open', 'assigned', 'pending'])
-    .where(sql<boolean>`'email' = any(conversations.channels)`)
-    .where(
-      sql<string>`lower(regexp_replace(coalesce(conversations.subject, ''), '\\s+', ' ', 'g'))`,
-      '=',
-      subject,
-    )
-    .orderBy('conversations.id', 'desc')
-    .executeTakeFirst();
+  return undefined;
 }
 
 /**
@@ -122,37 +106,68 @@ export async function ingestEmail(
     attachments,
     externalId,
   };
-  return atomically(db, async (trx) => {
-    const context = await trx
-      .selectFrom('subsidiaries')
-      .select([
-        'subsidiaries.languages',
-        (eb) =>
-          eb
-            .selectFrom('customer_identities')
-            .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
-            .select('customers.language')
-            .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
-            .where('customer_identities.kind', '=', 'email')
-            .where('customer_identities.value', '=', mail.from.address)
-            .limit(1)
-            .$asScalar()
-            .as('known'),
-      ])
-      .where('subsidiaries.id', '=', endpoint.subsidiary_id)
-      .executeTakeFirstOrThrow();
-    const language = detectLanguage(`${clean(mail.subject)}\n${message.text}`, {
-      // The subsidiary's languages first; a customer may write in any the group knows.
-      candidates: [...context.languages, ...DETECTABLE],
-      known: context.known ?? undefined,
-    }).language;
-    const detected = { ...message, language };
-    const thread = await threadOf(trx, endpoint, mail);
-    if (thread && thread.status !== 'closed') {
-      const added = await addMessage(trx, ctx, thread.id, detected, { reopen: !mail.automatic });
-      return { conversationId: thread.id, messageId: added.message.id, created: added.created };
-    }
-    const opened = await createConversation(trx, ctx, {
+  // One read: the subsidiary's languages, the sender's known language, and the sender's
+  // open email conversation with this subject (the thread of last resort).
+  const subject = normaliseSubject(mail.subject);
+  const context = await db
+    .selectFrom('subsidiaries')
+    .select([
+      'subsidiaries.languages',
+      (eb) =>
+        eb
+          .selectFrom('customer_identities')
+          .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
+          .select('customers.language')
+          .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
+          .where('customer_identities.kind', '=', 'email')
+          .where('customer_identities.value', '=', mail.from.address)
+          .limit(1)
+          .$asScalar()
+          .as('known'),
+      (eb) =>
+        eb
+          .selectFrom('conversations')
+          .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
+          .select('conversations.id')
+          .where('conversations.subsidiary_id', '=', endpoint.subsidiary_id)
+          .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
+          .where('customer_identities.kind', '=', 'email')
+          .where('customer_identities.value', '=', mail.from.address)
+          .where('conversations.status', 'in', ['open', 'assigned', 'pending'])
+          .where(sql<boolean>`'email' = any(conversations.channels)`)
+          .where(
+            sql<string>`lower(regexp_replace(coalesce(conversations.subject, ''), '\\s+', ' ', 'g'))`,
+            '=',
+            subject,
+          )
+          .$if(!subject, (q) => q.where(sql<boolean>`false`))
+          .orderBy('conversations.id', 'desc')
+          .limit(1)
+          .$asScalar()
+          .as('by_subject'),
+    ])
+    .where('subsidiaries.id', '=', endpoint.subsidiary_id)
+    .executeTakeFirstOrThrow();
+  const language = detectLanguage(`${clean(mail.subject)}\n${message.text}`, {
+    // The subsidiary's languages first; a customer may write in any the group knows.
+    candidates: [...context.languages, ...DETECTABLE],
+    known: context.known ?? undefined,
+  }).language;
+  const detected = { ...message, language };
+  const thread = await threadByReference(db, endpoint, mail);
+  // A mail answering a closed conversation opens a new one.
+  const continued = thread ? (thread.status === 'closed' ? undefined : thread.id) : context.by_subject;
+  if (continued) {
+    return atomically(db, async (trx) => {
+      const added = await addMessage(trx, ctx, continued, detected, { reopen: !mail.automatic });
+      return { conversationId: continued, messageId: added.message.id, created: added.created };
+    });
+  }
+  // A new conversation: for a known sender one statement, atomic on its own.
+  const opened = await createConversation(
+    db,
+    ctx,
+    {
       subsidiaryId: endpoint.subsidiary_id,
       endpointId: endpoint.id,
       channel: 'email',
@@ -167,21 +182,19 @@ export async function ingestEmail(
       priority: 'normal',
       language,
       message: detected,
-    });
-    const first = await trx
-      .selectFrom('messages')
-      .select('id')
-      .where('conversation_id', '=', opened.conversation.id)
-      .where('external_id', '=', externalId)
-      .executeTakeFirstOrThrow();
-    if (opened.created && mail.automatic) {
-      // An automatic mail that starts nothing is kept, out of every queue.
-      await trx
-        .updateTable('conversations')
-        .set({ status: 'resolved', resolved_at: now })
-        .where('id', '=', opened.conversation.id)
-        .execute();
-    }
-    return { conversationId: opened.conversation.id, messageId: first.id, created: opened.created };
-  });
+    },
+    // An automatic mail that starts nothing is kept, out of every queue.
+    { resolved: mail.automatic },
+  );
+  const messageId =
+    opened.messageId ??
+    (
+      await db
+        .selectFrom('messages')
+        .select('id')
+        .where('conversation_id', '=', opened.conversation.id)
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow()
+    ).id;
+  return { conversationId: opened.conversation.id, messageId, created: opened.created };
 }
