@@ -5,4 +5,5 @@ export * from './fixture.ts';
 export * from './mail.ts';
 export * from './meta.ts';
 export * from './server.ts';
+export * from './smsc.ts';
 export * from './store.ts';
