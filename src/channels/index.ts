@@ -20,6 +20,8 @@ export { socialSender, whatsappSender } from './meta/graph.ts';
 export { identityOf, ingestMetaWebhook, type MetaIntake } from './meta/ingest.ts';
 export { isSignedByMeta, metaSignature } from './meta/signature.ts';
 export { NotAMetaWebhook, readWebhook } from './meta/webhook.ts';
+export { type SmppEvent, SmppRefusal } from './sms/client.ts';
+export { type SmsChannel, type SmsOptions, startSms } from './sms/service.ts';
 export { ingestVoiceEvent, VoiceEvent } from './voice.ts';
 export { anySiteOpen, estimateWait, nextOpening, type SiteHours, sitesServing } from './chat/availability.ts';
 export { type ChatConnection, ChatHub } from './chat/hub.ts';

@@ -91,6 +91,25 @@ const ConfigSchema = z.object({
     .min(1024)
     .default(1024 * 1024)
     .describe('largest Meta webhook body accepted; larger gets 413'),
+  RELAIS_SMPP_URL: z
+    .string()
+    .regex(/^smpp:\/\/[^:@/]+:[^@/]*@[^/]+$/, 'must be smpp://system_id:password@host:port')
+    .optional()
+    .describe("the operator's SMSC, e.g. smpp://system_id:password@smsc.example.com:2775; absent: no SMS"),
+  RELAIS_SMPP_SYSTEM_TYPE: z.string().max(12).optional().describe('system_type sent in the bind, if the SMSC wants one'),
+  RELAIS_SMPP_WINDOW: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('submit_sm awaiting the SMSC response, at most'),
+  RELAIS_SMPP_THROUGHPUT: z.coerce
+    .number()
+    .positive()
+    .max(10_000)
+    .default(20)
+    .describe('SMS parts sent per second, at most (the rate the operator grants)'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
