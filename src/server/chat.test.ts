@@ -225,6 +225,30 @@ describe('web chat while sites are open', () => {
     expect(await messagesWith(server, id)).toHaveLength(1);
   });
 
+  it('brings a reply to a visitor whose widget is connected to another process', async () => {
+    const other = await server.twin();
+    const client = await ChatClient.connect(other.socketUrl);
+    open.push(client);
+    client.send({ type: 'hello', key: server.keys.fr });
+    await client.next('welcome');
+    const id = clientId();
+    client.send({ type: 'message', clientId: id, text: 'Je suis sur une autre machine' });
+    await client.next('ack');
+    const conversationId = (await messagesWith(server, id))[0]?.conversation_id ?? '';
+
+    // The agent's request and the delivery worker run here; the widget is held there.
+    const admin = await server.signIn('fr.admin@test.example');
+    const reply = await admin.post(`/api/conversations/${conversationId}/messages`, {
+      direction: 'outbound',
+      text: 'Réponse depuis le premier processus',
+    });
+    const replyId = (reply.body as { id: string }).id;
+    const senders = { chat: chatSender({ db: server.store.db, hub: server.hub }) };
+    expect(await deliverMessage(server.store.db, senders, replyId)).toBe('sent');
+    const shown = await client.next('message', (m) => m.id === replyId);
+    expect(shown.text).toBe('Réponse depuis le premier processus');
+  });
+
   it('never lets a made-up or foreign token resume someone else’s conversation', async () => {
     const first = await hello(server);
     open.push(first.client);

@@ -118,6 +118,8 @@ export interface ChatServer {
   /** The widget keys: FR (open on weekdays) and MA. */
   keys: { fr: string; ma: string };
   signIn(email: string): Promise<ApiCaller>;
+  /** A second Relais process on the same store, with its own connections: as on two machines. */
+  twin(): Promise<{ url: string; socketUrl: string; hub: ChatHub; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -146,16 +148,20 @@ export async function startChatServer(at: Date, settings: Record<string, unknown
     address: keys.ma,
     name: 'Chat Maroc',
   });
-  const app = await buildServer({
-    db: store.db,
-    files: directoryFileStore(mkdtempSync(join(tmpdir(), 'relais-chat-files-'))),
-    config: loadConfig({ LOG_LEVEL: 'silent', RELAIS_MEMORY: 'true', RELAIS_LOGIN_LIMIT: '1000' }),
-    clock,
-    logger: false,
-    isReady: () => true,
-    chatHub: hub,
-  });
-  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const serve = async (chatHub: ChatHub) => {
+    const app = await buildServer({
+      db: store.db,
+      files: directoryFileStore(mkdtempSync(join(tmpdir(), 'relais-chat-files-'))),
+      config: loadConfig({ LOG_LEVEL: 'silent', RELAIS_MEMORY: 'true', RELAIS_LOGIN_LIMIT: '1000' }),
+      clock,
+      logger: false,
+      isReady: () => true,
+      chatHub,
+    });
+    return { app, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+  };
+  const { app, url } = await serve(hub);
+  const twins: App[] = [];
   return {
     app,
     store,
@@ -200,7 +206,19 @@ export async function startChatServer(at: Date, settings: Record<string, unknown
         patch: async (path, body) => call('PATCH', path, body, (await call('GET', path)).etag),
       };
     },
+    async twin() {
+      const twinHub = new ChatHub(store.db, { now: clock.now, pollMs: 200 });
+      const twin = await serve(twinHub);
+      twins.push(twin.app);
+      return {
+        url: twin.url,
+        socketUrl: `${twin.url.replace(/^http/, 'ws')}/chat/socket`,
+        hub: twinHub,
+        close: () => twin.app.close(),
+      };
+    },
     async close() {
+      for (const twin of twins) await twin.close();
       await app.close();
       await store.close();
     },
