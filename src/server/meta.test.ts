@@ -163,6 +163,23 @@ describe('Messenger', () => {
 
     await deliver(webhook('page', [messengerEntry(PAGE, '7001', 'm_A2', 'Elle clignote en rouge.')]));
     expect((await conversationOf('m_A2')).id).toBe(stored.id);
+
+    // Writing again after the matter was resolved reopens it, as open work with an event.
+    await server.db
+      .updateTable('conversations')
+      .set({ status: 'resolved' })
+      .where('id', '=', stored.id)
+      .execute();
+    const events = (await rowCounts(server.db)).outbox ?? 0;
+    await deliver(webhook('page', [messengerEntry(PAGE, '7001', 'm_A3', 'Toujours rien.')]));
+    const reopened = await admin.get(`/api/conversations/${stored.id}`);
+    expect(reopened.body.status).toBe('open');
+    expect(reopened.body.messages.map((m: { text: string }) => m.text)).toEqual([
+      'Bonjour, ma box ne marche plus',
+      'Elle clignote en rouge.',
+      'Toujours rien.',
+    ]);
+    expect((await rowCounts(server.db)).outbox).toBe(events + 1);
   });
 
   it('answers privately through the page, and ignores the echo of its own message', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { addMessage, createConversation } from '../../conversations/index.ts';
+import type { ConversationStatus } from '../../conversations/index.ts';
+import { appendInboundMessage, createConversation } from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR, toE164 } from '../../core/index.ts';
 import { atomically, type Db } from '../../store/index.ts';
 import { recordDeliveryStatus } from '../delivery.ts';
@@ -52,7 +53,11 @@ export async function ingestMetaWebhook(
   const ctx: Context = { actor: SYSTEM_ACTOR, requestId: requestId.slice(0, 64), now };
   const skipped = [...skippedBefore];
   if (items.length === 0) return { stored: 0, duplicates: 0, statuses: 0, skipped };
-  return atomically(db, async (trx) => {
+  // One message alone needs no transaction of its own: its write is one statement (or
+  // createConversation's own transaction). Several items, or a status, share one.
+  const alone = items.length === 1 && items[0]?.kind === 'message';
+  const run = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (alone ? work(db) : atomically(db, work));
+  return run(async (trx) => {
     const addresses = [...new Set(items.map((i) => i.endpoint))];
     const rows = await trx
       .selectFrom('endpoints')
@@ -147,7 +152,11 @@ async function storeMessage(
       eb
         .selectFrom('conversations')
         .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
-        .select('conversations.id')
+        .select(
+          sql<string>`json_build_array(conversations.id, conversations.status, conversations.site_id)`.as(
+            't',
+          ),
+        )
         .where('customer_identities.subsidiary_id', '=', endpoint.subsidiaryId)
         .where('customer_identities.kind', '=', identity.kind)
         .where('customer_identities.value', '=', identity.value)
@@ -176,8 +185,16 @@ async function storeMessage(
     externalId: item.externalId,
     visibility: item.visibility,
   };
-  if (known.thread) {
-    return (await addMessage(trx, ctx, known.thread, message)).created;
+  const thread = known.thread as unknown as [string, ConversationStatus, string | null] | null;
+  if (thread) {
+    const [id, status, siteId] = thread;
+    await appendInboundMessage(
+      trx,
+      ctx,
+      { id, subsidiaryId: endpoint.subsidiaryId, siteId, status },
+      message,
+    );
+    return true;
   }
   const opened = await createConversation(trx, ctx, {
     subsidiaryId: endpoint.subsidiaryId,
