@@ -156,12 +156,99 @@ function fingerprintOf(r: Received): string {
     .digest('base64url');
 }
 
-/** The text of a message's parts in order: parts in one coding are decoded together (an escape may straddle two). */
-function textOf(parts: Array<{ data_coding: number; body: string }>): string {
-  const codings = new Set(parts.map((p) => p.data_coding));
-  const bodies = parts.map((p) => Buffer.from(p.body, 'base64'));
-  if (codings.size === 1) return decodeSms(Buffer.concat(bodies), parts[0]?.data_coding ?? 0) ?? '';
-  return parts.map((p, i) => decodeSms(bodies[i] ?? Buffer.alloc(0), p.data_coding) ?? '').join('');
+/** Shown where a part of a long SMS never came. */
+export const MISSING_PART = '[…]';
+
+/**
+ * The text of a message's parts in part order. Consecutive parts in one coding are
+ * decoded together (a GSM escape may straddle two parts); a part that never came shows
+ * as MISSING_PART.
+ */
+function textOf(parts: Array<{ seq: number; total: number; data_coding: number; body: string }>): string {
+  const total = Math.max(1, ...parts.map((p) => p.total));
+  const bySeq = new Map(parts.map((p) => [p.seq, p]));
+  let text = '';
+  let run: { coding: number; bytes: Buffer[] } | undefined;
+  const flush = () => {
+    if (run) text += decodeSms(Buffer.concat(run.bytes), run.coding) ?? '';
+    run = undefined;
+  };
+  for (let seq = 1; seq <= total; seq++) {
+    const part = bySeq.get(seq);
+    if (!part) {
+      flush();
+      text += MISSING_PART;
+      continue;
+    }
+    if (run && run.coding !== part.data_coding) flush();
+    run ??= { coding: part.data_coding, bytes: [] };
+    run.bytes.push(Buffer.from(part.body, 'base64'));
+  }
+  flush();
+  return text;
+}
+
+/** How long the parts of a long SMS are waited for before what came is stored with gaps. */
+export const PART_WAIT_MS = 60 * 60_000;
+
+/**
+ * Store the long SMS whose missing parts never came: after PART_WAIT_MS, the parts
+ * that did arrive (acknowledged, so the SMSC will not send them again) become one
+ * message with MISSING_PART where the others belong. Returns how many were stored.
+ */
+export async function storeIncompleteSms(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - PART_WAIT_MS);
+  const groups = await db
+    .selectFrom('sms_inbound_parts')
+    .select(['subsidiary_id', 'endpoint_id', 'sender', 'reference', 'total'])
+    .where('message_id', 'is', null)
+    .where('received_at', '<', cutoff)
+    .groupBy(['subsidiary_id', 'endpoint_id', 'sender', 'reference', 'total'])
+    .limit(100)
+    .execute();
+  let stored = 0;
+  for (const group of groups) {
+    const done = await atomically(db, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`sms:${group.subsidiary_id}:${group.sender}`}))`.execute(
+        trx,
+      );
+      // Read again under the lock: another process may have stored them, or the last part came.
+      const parts = await trx
+        .selectFrom('sms_inbound_parts')
+        .selectAll()
+        .where('subsidiary_id', '=', group.subsidiary_id)
+        .where('endpoint_id', '=', group.endpoint_id)
+        .where('sender', '=', group.sender)
+        .where('reference', group.reference === null ? 'is' : '=', group.reference)
+        .where('total', '=', group.total)
+        .where('message_id', 'is', null)
+        .where('received_at', '<', cutoff)
+        .orderBy('seq')
+        .orderBy('received_at')
+        .execute();
+      if (parts.length === 0) return false;
+      const bySeq = new Map<number, Row<'sms_inbound_parts'>>();
+      for (const part of parts) if (!bySeq.has(part.seq)) bySeq.set(part.seq, part);
+      const endpoint = await trx
+        .selectFrom('endpoints')
+        .selectAll()
+        .where('id', '=', group.endpoint_id)
+        .executeTakeFirstOrThrow();
+      const message = await storeMessage(trx, endpoint, group.sender, [...bySeq.values()], now);
+      await trx
+        .updateTable('sms_inbound_parts')
+        .set({ message_id: message.messageId })
+        .where(
+          'id',
+          'in',
+          parts.map((p) => p.id),
+        )
+        .execute();
+      return true;
+    });
+    if (done) stored++;
+  }
+  return stored;
 }
 
 export type InboundResult =

@@ -1,7 +1,7 @@
 import type { Db } from '../../store/index.ts';
 import type { ChannelSender } from '../delivery.ts';
 import { type SmppClient, type SmppEvent, startSmppClient } from './client.ts';
-import { type InboundResult, receiveDeliverSm } from './inbound.ts';
+import { type InboundResult, receiveDeliverSm, storeIncompleteSms } from './inbound.ts';
 import { smsSender } from './send.ts';
 
 export interface SmsOptions {
@@ -38,5 +38,17 @@ export function startSms(db: Db, options: SmsOptions): SmsChannel {
       return status;
     },
   });
-  return { client, sender: smsSender({ db, client }), stop: () => client.stop() };
+  // Long SMS whose last parts never came are stored with gaps, by whichever process looks first.
+  const sweep = setInterval(() => {
+    storeIncompleteSms(db, options.now()).catch((error) => options.onEvent?.({ kind: 'error', error }));
+  }, 60_000);
+  sweep.unref();
+  return {
+    client,
+    sender: smsSender({ db, client }),
+    stop: async () => {
+      clearInterval(sweep);
+      await client.stop();
+    },
+  };
 }

@@ -15,6 +15,7 @@ import {
 } from '../../testing/index.ts';
 import { deliverMessage } from '../delivery.ts';
 import { encodeGsm7, encodeUcs2 } from './alphabet.ts';
+import { MISSING_PART, PART_WAIT_MS, storeIncompleteSms } from './inbound.ts';
 import { type SmsChannel, startSms } from './service.ts';
 
 const ENDPOINT_MA = '+212522000000';
@@ -342,6 +343,67 @@ describe('SMS over SMPP', () => {
     const parts = smsc.received.filter((p) => p.command === 'submit_sm').slice(before);
     expect(parts).toHaveLength(6);
     expect(parts.map((p) => (p.short_message as { message: string }).message).join('')).toBe(text);
+  });
+
+  it('a long SMS whose last part never comes is stored after an hour with a gap, not lost', async () => {
+    const customer = '212662000111';
+    const response = await deliver(smsc.session(), {
+      source_addr_ton: 1,
+      source_addr: customer,
+      destination_addr: ENDPOINT_MA.slice(1),
+      esm_class: 0x40,
+      data_coding: 0x08,
+      short_message: ucs2Part(7, 3, 1, 'الجزء الأول من رسالة طويلة '),
+    });
+    expect(response.command_status).toBe(0);
+    expect(await messagesFrom(`+${customer}`)).toHaveLength(0);
+    // Not yet: the other parts may still come.
+    expect(await storeIncompleteSms(store.db, new Date())).toBe(0);
+    const later = new Date(Date.now() + PART_WAIT_MS + 60_000);
+    expect(await storeIncompleteSms(store.db, later)).toBe(1);
+    const stored = await messagesFrom(`+${customer}`);
+    expect(stored.map((m) => m.text)).toEqual([`الجزء الأول من رسالة طويلة ${MISSING_PART}${MISSING_PART}`]);
+    // Stored once: looking again finds nothing left.
+    expect(await storeIncompleteSms(store.db, later)).toBe(0);
+  });
+
+  it('a receipt that comes before the send is recorded asks the SMSC to try again later', async () => {
+    const [conversation] = await messagesFrom('+33698765432');
+    const queued = await addMessage(store.db, ctx(), conversation?.conversation_id as string, {
+      direction: 'outbound',
+      text: 'Test',
+      attachments: [],
+    });
+    // The sender has submitted and kept the part's id, but the worker has not yet marked the message sent.
+    await store.db
+      .insertInto('sms_outbound_parts')
+      .values({
+        message_id: queued.message.id,
+        part: 1,
+        parts: 1,
+        subsidiary_id: fixture.subsidiaries.fr.id,
+        smsc_message_id: 'early-1',
+        state: null,
+        detail: null,
+      })
+      .execute();
+    const receipt = await deliver(smsc.session(), {
+      source_addr: '33698765432',
+      destination_addr: SHORT_CODE_FR,
+      esm_class: 0x04,
+      short_message: Buffer.from('id:early-1 sub:001 dlvrd:001 stat:DELIVRD err:000'),
+    });
+    expect(receipt.command_status).toBe(0x64);
+    // A receipt for a message Relais never sent is acknowledged and changes nothing.
+    const before = await rowCounts(store.db);
+    const stranger = await deliver(smsc.session(), {
+      source_addr: '33698765432',
+      destination_addr: SHORT_CODE_FR,
+      esm_class: 0x04,
+      short_message: Buffer.from('id:not-ours sub:001 dlvrd:001 stat:DELIVRD err:000'),
+    });
+    expect(stranger.command_status).toBe(0);
+    expect(await rowCounts(store.db)).toEqual(before);
   });
 
   it('binds again after the SMSC drops the connection and after it refuses a bind', async () => {
