@@ -6,8 +6,11 @@ import { type ChatServer, startChatServer } from '../testing/index.ts';
 
 // A Wednesday morning: the fixture's sites are open.
 const WEDNESDAY = new Date('2026-11-25T10:00:00Z');
+const SATURDAY = new Date('2026-11-28T10:00:00Z');
 
 let relais: ChatServer;
+/** The same world on a Saturday, when every site is closed. */
+let weekend: ChatServer | undefined;
 let host: Server;
 let hostUrl: string;
 let browser: Browser;
@@ -16,18 +19,22 @@ let browser: Browser;
  * A customer's page on another origin: one script tag, and styles that would wreck any
  * widget living in the page's own DOM.
  */
-const page = (key: string) => `<!doctype html>
+const page = (key: string, relaisUrl = relais.url) => `<!doctype html>
 <html><head><meta charset="utf-8"><title>Shop</title>
 <style>* { color: #f0f !important; font-size: 40px !important; } button { display: none !important; } li { float: left; }</style>
 </head><body><h1>Our shop</h1>
-<script src="${relais.url}/chat/widget.js" data-key="${key}" async></script>
+<script src="${relaisUrl}/chat/widget.js" data-key="${key}" async></script>
 </body></html>`;
 
 beforeAll(async () => {
   relais = await startChatServer(WEDNESDAY);
+  weekend = await startChatServer(SATURDAY);
   host = createServer((req, res) => {
-    const key = new URL(req.url ?? '/', 'http://host').searchParams.get('key') ?? '';
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(key));
+    const query = new URL(req.url ?? '/', 'http://host').searchParams;
+    const closed = query.get('closed') === '1' && weekend ? weekend.url : relais.url;
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(page(query.get('key') ?? '', closed));
   });
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
@@ -38,6 +45,7 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => host?.close(resolve));
   await relais?.close();
+  await weekend?.close();
 });
 
 describe('the chat widget in Chromium', () => {
@@ -138,6 +146,30 @@ describe('the chat widget in Chromium', () => {
         language: 'ar',
       },
     ]);
+    await context.close();
+  });
+
+  it('offers the offline form when every site is closed, and files the message once', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const tab = await context.newPage();
+    await tab.goto(`${hostUrl}/?key=${relais.keys.fr}&closed=1`);
+    await tab.locator('.launcher').click();
+    // France serves French only: the widget speaks French to an English browser.
+    await tab.getByText('Nous sommes fermés', { exact: false }).waitFor();
+    await expect.poll(() => tab.locator('.next-opening').textContent()).toMatch(/^Réouverture lundi/);
+    expect(await tab.locator('form.live').isVisible()).toBe(false);
+    await tab.getByLabel('Votre nom').fill('Léa Dupont');
+    await tab.getByLabel('Votre e-mail').fill('lea@example.fr');
+    await tab.locator('#o-text').fill('Pouvez-vous me rappeler lundi ?');
+    await tab.locator('.osend').click();
+    await tab.getByText('Merci. Nous vous répondrons par e-mail.').waitFor();
+    const stored = await weekend?.store.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select(['conversations.channel', 'messages.text'])
+      .where('messages.channel', '=', 'chat')
+      .execute();
+    expect(stored).toEqual([{ channel: 'email', text: 'Pouvez-vous me rappeler lundi ?' }]);
     await context.close();
   });
 });
