@@ -172,4 +172,37 @@ describe('the chat widget in Chromium', () => {
     expect(stored).toEqual([{ channel: 'email', text: 'Pouvez-vous me rappeler lundi ?' }]);
     await context.close();
   });
+
+  it('sends a message again after a connection lost before its ack, and it is stored once', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const tab = await context.newPage();
+    let connections = 0;
+    // The first connection is cut right after Relais stored the message, before the ack arrives.
+    await tab.routeWebSocket(/\/chat\/socket$/, (ws) => {
+      connections += 1;
+      if (connections > 1) {
+        ws.connectToServer();
+        return;
+      }
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (String(message).includes('"type":"ack"')) ws.close({ code: 4000, reason: 'network lost' });
+        else ws.send(message);
+      });
+    });
+    await tab.goto(`${hostUrl}/?key=${relais.keys.fr}`);
+    await tab.locator('.launcher').click();
+    await tab.locator('#text').fill('Message envoyé pendant une coupure');
+    await tab.locator('#text').press('Enter');
+    await tab.locator('.line.customer:not(.pending)').waitFor();
+    expect(connections).toBeGreaterThan(1);
+    expect(await tab.locator('.line.customer').count()).toBe(1);
+    const stored = await relais.store.db
+      .selectFrom('messages')
+      .select('id')
+      .where('text', '=', 'Message envoyé pendant une coupure')
+      .execute();
+    expect(stored).toHaveLength(1);
+    await context.close();
+  });
 });
