@@ -39,6 +39,21 @@ export class PermanentFailure extends Error {
   }
 }
 
+/**
+ * The channel cannot be reached at all just now (no bind to the SMSC): the message
+ * waits and is offered again a minute later, without using up a try, however long
+ * the outage. Its error says why it waits.
+ */
+export class ChannelUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelUnavailable';
+  }
+}
+
+/** How long a message waits for an unavailable channel before it is offered again. */
+export const UNAVAILABLE_WAIT_MS = 60_000;
+
 /** Tries before an outbound message becomes a dead letter. */
 export const MAX_ATTEMPTS = 8;
 
@@ -49,7 +64,7 @@ const LEASE_MS = 120_000;
 export const retryDelayMs = (failedTries: number): number =>
   Math.min(30_000 * 2 ** Math.max(0, failedTries - 1), 3_600_000);
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'skipped';
+export type DeliveryOutcome = 'sent' | 'retry' | 'waiting' | 'failed' | 'skipped';
 
 async function record(db: Db, messageId: string, status: string, detail: string | null): Promise<void> {
   await db.insertInto('delivery_events').values({ message_id: messageId, status, detail }).execute();
@@ -114,6 +129,15 @@ export async function deliverMessage(
     ({ externalId } = await sender.send({ message, conversation, endpoint, identities }));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof ChannelUnavailable) {
+      await db
+        .updateTable('messages')
+        .set({ delivery_error: reason, next_attempt_at: new Date(now.getTime() + UNAVAILABLE_WAIT_MS) })
+        .where('id', '=', messageId)
+        .execute();
+      if (message.delivery_error !== reason) await record(db, messageId, 'waiting', reason);
+      return 'waiting';
+    }
     if (error instanceof PermanentFailure || attempts >= MAX_ATTEMPTS) return fail(reason);
     await db
       .updateTable('messages')

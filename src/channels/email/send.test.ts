@@ -6,7 +6,15 @@ import { addMessage } from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
 import type { FileStore } from '../../store/index.ts';
 import { type MailIntake, startMailIntake, TEST_MAILBOX } from '../../testing/index.ts';
-import { deliverDue, deliverMessage, MAX_ATTEMPTS, retryDelayMs, type Senders } from '../delivery.ts';
+import {
+  ChannelUnavailable,
+  deliverDue,
+  deliverMessage,
+  MAX_ATTEMPTS,
+  retryDelayMs,
+  type Senders,
+  UNAVAILABLE_WAIT_MS,
+} from '../delivery.ts';
 import { emailSender, smtpRelay } from './send.ts';
 
 /** A real SMTP server standing for the company's mail relay: it keeps what it is given, or refuses. */
@@ -144,15 +152,13 @@ describe('replies by email', () => {
     const conversationId = await conversationOf('<questions.lea@client.example>');
     const replies = [];
     for (let n = 0; n < 6; n++) {
-      const { message } = await store.db
-        .transaction()
-        .execute((trx) =>
-          addMessage(trx, ctx, conversationId, {
-            direction: 'outbound',
-            text: `Réponse ${n}`,
-            attachments: [],
-          }),
-        );
+      const { message } = await store.db.transaction().execute((trx) =>
+        addMessage(trx, ctx, conversationId, {
+          direction: 'outbound',
+          text: `Réponse ${n}`,
+          attachments: [],
+        }),
+      );
       replies.push(message.id);
     }
     const before = relay.received.length;
@@ -164,6 +170,52 @@ describe('replies by email', () => {
     expect(a + b).toBe(6);
     const sent = relay.received.slice(before).map((m) => m.text?.trim());
     expect(sent.sort()).toEqual([0, 1, 2, 3, 4, 5].map((n) => `Réponse ${n}`));
+  });
+
+  it('wait for a channel that cannot be reached at all, without using up their tries', async () => {
+    await customerSends({
+      from: 'yann@client.example',
+      to: MAILBOX,
+      subject: 'Attente',
+      text: 'Bonjour ?',
+      messageId: '<wait.yann@client.example>',
+    });
+    const conversationId = await conversationOf('<wait.yann@client.example>');
+    const { message } = await store.db
+      .transaction()
+      .execute((trx) =>
+        addMessage(trx, ctx, conversationId, { direction: 'outbound', text: 'Un instant.', attachments: [] }),
+      );
+    const down: Senders = {
+      email: {
+        send: async () => {
+          throw new ChannelUnavailable('no connection to the relay');
+        },
+      },
+    };
+    const at = new Date();
+    for (let n = 0; n < MAX_ATTEMPTS + 2; n++) {
+      expect(await deliverMessage(store.db, down, message.id, at)).toBe('waiting');
+    }
+    const row = await store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', message.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      delivery_status: 'queued',
+      delivery_attempts: 0,
+      delivery_error: 'no connection to the relay',
+    });
+    expect(row.next_attempt_at?.getTime()).toBe(at.getTime() + UNAVAILABLE_WAIT_MS);
+    const history = await store.db
+      .selectFrom('delivery_events')
+      .select('status')
+      .where('message_id', '=', message.id)
+      .execute();
+    expect(history.map((h) => h.status)).toEqual(['waiting']);
+    // Once the channel is back, the reply leaves.
+    expect(await deliverMessage(store.db, senders, message.id)).toBe('sent');
   });
 
   it('are retried when the relay refuses, and end as a visible dead letter after the last try', async () => {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { atomically, type Db } from '../../store/index.ts';
-import { type ChannelSender, PermanentFailure } from '../delivery.ts';
+import { type ChannelSender, ChannelUnavailable, PermanentFailure } from '../delivery.ts';
 import { concatHeader, MAX_PARTS, planSms } from './alphabet.ts';
 import { type SmppClient, SmppRefusal } from './client.ts';
 
@@ -26,6 +26,8 @@ export function smsSender(deps: { db: Db; client: SmppClient }): ChannelSender {
       if (plan.parts.length > MAX_PARTS) {
         throw new PermanentFailure(`the text needs ${plan.parts.length} SMS; at most ${MAX_PARTS} go as one`);
       }
+      // No bind now (the SMSC is down or refusing us): wait, without using up a try.
+      if (!deps.client.bound) throw new ChannelUnavailable('not connected to the SMSC');
       const source = addressing(endpoint.address);
       const destination = addressing(phone.value);
       const reference = randomInt(256);
