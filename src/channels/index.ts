@@ -1,3 +1,10 @@
+export { anySiteOpen, estimateWait, nextOpening, type SiteHours, sitesServing } from './chat/availability.ts';
+export { type ChatConnection, ChatHub } from './chat/hub.ts';
+export { CHAT_PROTOCOL, parseVisitorFrame, type ServerFrame, type VisitorFrame } from './chat/protocol.ts';
+export { chatSender } from './chat/sender.ts';
+export { type ChatDeps, type ChatSocket, openChatSession } from './chat/session.ts';
+export { signalAgentTyping } from './chat/typing.ts';
+export { demoPage, widgetScript } from './chat/widget.ts';
 export * from './delivery.ts';
 export {
   getImapStatus,
@@ -23,10 +30,3 @@ export { NotAMetaWebhook, readWebhook } from './meta/webhook.ts';
 export { type SmppEvent, SmppRefusal } from './sms/client.ts';
 export { type SmsChannel, type SmsOptions, startSms } from './sms/service.ts';
 export { ingestVoiceEvent, VoiceEvent } from './voice.ts';
-export { anySiteOpen, estimateWait, nextOpening, type SiteHours, sitesServing } from './chat/availability.ts';
-export { type ChatConnection, ChatHub } from './chat/hub.ts';
-export { CHAT_PROTOCOL, parseVisitorFrame, type ServerFrame, type VisitorFrame } from './chat/protocol.ts';
-export { chatSender } from './chat/sender.ts';
-export { type ChatDeps, type ChatSocket, openChatSession } from './chat/session.ts';
-export { signalAgentTyping } from './chat/typing.ts';
-export { demoPage, widgetScript } from './chat/widget.ts';

@@ -96,7 +96,11 @@ const ConfigSchema = z.object({
     .regex(/^smpp:\/\/[^:@/]+:[^@/]*@[^/]+$/, 'must be smpp://system_id:password@host:port')
     .optional()
     .describe("the operator's SMSC, e.g. smpp://system_id:password@smsc.example.com:2775; absent: no SMS"),
-  RELAIS_SMPP_SYSTEM_TYPE: z.string().max(12).optional().describe('system_type sent in the bind, if the SMSC wants one'),
+  RELAIS_SMPP_SYSTEM_TYPE: z
+    .string()
+    .max(12)
+    .optional()
+    .describe('system_type sent in the bind, if the SMSC wants one'),
   RELAIS_SMPP_WINDOW: z.coerce
     .number()
     .int()

@@ -124,7 +124,8 @@ export async function startRelais(
             delivery?.kick();
           } else if (event.kind === 'error') log.warn({ err: event.error }, 'smpp');
           else if (event.kind === 'inbound') {
-            if (event.result.outcome === 'refused') log.warn({ reason: event.result.reason }, 'deliver_sm refused');
+            if (event.result.outcome === 'refused')
+              log.warn({ reason: event.result.reason }, 'deliver_sm refused');
           } else log.info(event, 'smpp');
         },
       });

@@ -205,7 +205,7 @@ async function pollMailbox(
           refusal = `UID ${uid}: ${size} bytes, over the limit of ${options.maxBytes}`;
         } else {
           const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-          if (!message?.source) continue; // expunged meanwhile
+          if (!message || !message.source) continue; // expunged meanwhile
           try {
             const stored = await ingestEmail(db, files, endpoint, message.source, options.now());
             if (stored.created) result.ingested += 1;
