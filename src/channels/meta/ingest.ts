@@ -19,12 +19,6 @@ export interface MetaIntake {
   skipped: Skipped[];
 }
 
-interface EndpointInfo {
-  id: string;
-  subsidiaryId: string;
-  languages: string[];
-}
-
 /** The identity a social or WhatsApp id becomes: social ids are scoped to the page they wrote to. */
 export function identityOf(item: Pick<MetaMessage, 'network' | 'endpoint' | 'from'>): {
   kind: 'facebook' | 'instagram' | 'whatsapp';
@@ -58,45 +52,22 @@ export async function ingestMetaWebhook(
   const alone = items.length === 1 && items[0]?.kind === 'message';
   const run = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (alone ? work(db) : atomically(db, work));
   return run(async (trx) => {
-    const addresses = [...new Set(items.map((i) => i.endpoint))];
-    const rows = await trx
-      .selectFrom('endpoints')
-      .innerJoin('subsidiaries', 'subsidiaries.id', 'endpoints.subsidiary_id')
-      .select([
-        'endpoints.id',
-        'endpoints.subsidiary_id',
-        'endpoints.channel',
-        'endpoints.address',
-        'subsidiaries.languages',
-      ])
-      .where('endpoints.channel', 'in', ['social', 'whatsapp'])
-      .where('endpoints.address', 'in', addresses)
-      .where('endpoints.active', '=', true)
-      .execute();
-    const endpoints = new Map<string, EndpointInfo>(
-      rows.map((r) => [
-        `${r.channel}:${r.address}`,
-        { id: r.id, subsidiaryId: r.subsidiary_id, languages: r.languages },
-      ]),
-    );
     const result: MetaIntake = { stored: 0, duplicates: 0, statuses: 0, skipped };
+    const unknown = (item: MetaItem) =>
+      skipped.push({
+        endpoint: item.endpoint,
+        unknownEndpoint: true,
+        reason:
+          item.channel === 'whatsapp'
+            ? 'no active whatsapp endpoint has this phone number id'
+            : 'no active social endpoint has this page or Instagram account id',
+      });
     for (const item of items) {
-      const endpoint = endpoints.get(`${item.channel}:${item.endpoint}`);
-      if (!endpoint) {
-        skipped.push({
-          endpoint: item.endpoint,
-          unknownEndpoint: true,
-          reason:
-            item.channel === 'whatsapp'
-              ? 'no active whatsapp endpoint has this phone number id'
-              : 'no active social endpoint has this page or Instagram account id',
-        });
-        continue;
-      }
       if (item.kind === 'status') {
-        const outcome = await recordStatus(trx, endpoint, item);
+        const outcome = await recordStatus(trx, item);
         if (outcome === 'recorded') result.statuses += 1;
         else if (outcome === 'duplicate') result.duplicates += 1;
+        else if (outcome === 'no endpoint') unknown(item);
         else
           skipped.push({
             endpoint: item.endpoint,
@@ -109,9 +80,10 @@ export async function ingestMetaWebhook(
         skipped.push({ endpoint: item.endpoint, reason: `${item.from} is not a phone number` });
         continue;
       }
-      const created = await storeMessage(trx, ctx, endpoint, item, identity);
-      if (created) result.stored += 1;
-      else result.duplicates += 1;
+      const outcome = await storeMessage(trx, ctx, item, identity);
+      if (outcome === 'stored') result.stored += 1;
+      else if (outcome === 'duplicate') result.duplicates += 1;
+      else unknown(item);
     }
     return result;
   });
@@ -124,18 +96,24 @@ export async function ingestMetaWebhook(
 async function storeMessage(
   trx: Db,
   ctx: Context,
-  endpoint: EndpointInfo,
   item: MetaMessage,
   identity: { kind: 'facebook' | 'instagram' | 'whatsapp'; value: string },
-): Promise<boolean> {
+): Promise<'stored' | 'duplicate' | 'no endpoint'> {
+  // One read: the endpoint, whether the message was stored before, the customer's
+  // language and their conversation on this endpoint that is not closed.
   const known = await trx
-    .selectNoFrom((eb) => [
+    .selectFrom('endpoints')
+    .innerJoin('subsidiaries', 'subsidiaries.id', 'endpoints.subsidiary_id')
+    .select((eb) => [
+      'endpoints.id',
+      'endpoints.subsidiary_id',
+      'subsidiaries.languages',
       eb
         .selectFrom('messages')
         .select('conversation_id')
-        .where('subsidiary_id', '=', endpoint.subsidiaryId)
-        .where('channel', '=', item.channel)
-        .where('external_id', '=', item.externalId)
+        .whereRef('messages.subsidiary_id', '=', 'endpoints.subsidiary_id')
+        .where('messages.channel', '=', item.channel)
+        .where('messages.external_id', '=', item.externalId)
         .limit(1)
         .$asScalar()
         .as('delivered_in'),
@@ -143,7 +121,7 @@ async function storeMessage(
         .selectFrom('customer_identities')
         .innerJoin('customers', 'customers.id', 'customer_identities.customer_id')
         .select('customers.language')
-        .where('customer_identities.subsidiary_id', '=', endpoint.subsidiaryId)
+        .whereRef('customer_identities.subsidiary_id', '=', 'endpoints.subsidiary_id')
         .where('customer_identities.kind', '=', identity.kind)
         .where('customer_identities.value', '=', identity.value)
         .limit(1)
@@ -157,21 +135,26 @@ async function storeMessage(
             't',
           ),
         )
-        .where('customer_identities.subsidiary_id', '=', endpoint.subsidiaryId)
+        .whereRef('customer_identities.subsidiary_id', '=', 'endpoints.subsidiary_id')
         .where('customer_identities.kind', '=', identity.kind)
         .where('customer_identities.value', '=', identity.value)
-        .where('conversations.subsidiary_id', '=', endpoint.subsidiaryId)
-        .where('conversations.endpoint_id', '=', endpoint.id)
+        .whereRef('conversations.subsidiary_id', '=', 'endpoints.subsidiary_id')
+        .whereRef('conversations.endpoint_id', '=', 'endpoints.id')
         .where('conversations.status', '<>', 'closed')
         .orderBy('conversations.id', 'desc')
         .limit(1)
         .$asScalar()
         .as('thread'),
     ])
-    .executeTakeFirstOrThrow();
-  if (known.delivered_in) return false;
+    .where('endpoints.channel', '=', item.channel)
+    .where('endpoints.address', '=', item.endpoint)
+    .where('endpoints.active', '=', true)
+    .executeTakeFirst();
+  if (!known) return 'no endpoint';
+  const endpoint = { id: known.id, subsidiaryId: known.subsidiary_id };
+  if (known.delivered_in) return 'duplicate';
   const language = detectLanguage(item.text, {
-    candidates: [...endpoint.languages, ...DETECTABLE],
+    candidates: [...known.languages, ...DETECTABLE],
     known: known.language ?? undefined,
   }).language;
   const message = {
@@ -194,7 +177,7 @@ async function storeMessage(
       { id, subsidiaryId: endpoint.subsidiaryId, siteId, status },
       message,
     );
-    return true;
+    return 'stored';
   }
   const opened = await createConversation(trx, ctx, {
     subsidiaryId: endpoint.subsidiaryId,
@@ -211,15 +194,22 @@ async function storeMessage(
     language,
     message,
   });
-  return opened.created;
+  return opened.created ? 'stored' : 'duplicate';
 }
 
 /** A status of a message we sent, recorded once: Meta redelivers statuses too. */
 async function recordStatus(
   trx: Db,
-  endpoint: EndpointInfo,
   item: MetaStatus,
-): Promise<'recorded' | 'duplicate' | 'unknown'> {
+): Promise<'recorded' | 'duplicate' | 'unknown' | 'no endpoint'> {
+  const endpoint = await trx
+    .selectFrom('endpoints')
+    .select(['id', 'subsidiary_id as subsidiaryId'])
+    .where('channel', '=', item.channel)
+    .where('address', '=', item.endpoint)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!endpoint) return 'no endpoint';
   const sent = await trx
     .selectFrom('messages')
     .select([
