@@ -580,6 +580,7 @@ export async function appendInboundMessage(
   ctx: Context,
   conversation: { id: string; subsidiaryId: string; siteId: string | null; status: ConversationStatus },
   input: MessageInput & { channel: Channel },
+  options: { reopen?: boolean } = {},
 ): Promise<{ messageId: string }> {
   const message = messageRow(
     ctx,
@@ -590,7 +591,8 @@ export async function appendInboundMessage(
       direction: 'inbound',
     },
   );
-  const reopen = conversation.status === 'resolved';
+  // An automatic message (out of office, bounce) is recorded but never reopens anything.
+  const reopen = conversation.status === 'resolved' && options.reopen !== false;
   const audit = auditRow(ctx.actor, ctx.requestId, {
     action: 'add_message',
     entity: 'conversation',

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { type QueryCreator, sql } from 'kysely';
 import { z } from 'zod';
-import { recordEvent } from '../bus/index.ts';
+import { eventRows, recordEvent } from '../bus/index.ts';
 import {
   Channel,
   ClockTime,
@@ -16,6 +16,8 @@ import {
 } from '../core/index.ts';
 import {
   assertVersion,
+  auditRow,
+  type Database,
   type Db,
   type Page,
   type PageQuery,
@@ -275,8 +277,59 @@ async function insertCustomer(
   if (!subsidiary) throw invalid('subsidiaryId', 'is not a subsidiary you can reach');
   const country = input.country ?? subsidiary.country;
   const identities = input.identities.map((i, n) => normaliseIdentity(i, country, `identities.${n}.value`));
+  const seen = new Set<string>();
+  for (const [i, identity] of identities.entries()) {
+    const key = `${identity.kind}:${identity.value}`;
+    if (seen.has(key)) throw invalid(`identities.${i}.value`, 'is given twice');
+    seen.add(key);
+  }
   const id = newId();
-  const row = await trx
+  const identityRows = identities.map((i) => ({
+    id: newId(),
+    customer_id: id,
+    subsidiary_id: subsidiary.id,
+    kind: i.kind,
+    value: i.value,
+  }));
+  // The customer, its identities, its first consent entry, the audit row and the event:
+  // one statement, so one round trip (foreign keys are checked at its end). An identity
+  // another customer holds fails it on the unique index, and nothing is written.
+  const base: QueryCreator<Database> =
+    identityRows.length > 0
+      ? (trx.with('identities', (db) =>
+          db.insertInto('customer_identities').values(identityRows),
+        ) as unknown as QueryCreator<Database>)
+      : trx;
+  const write = base
+    .with('consent', (db) =>
+      db.insertInto('consent_events').values({
+        id: newId(),
+        customer_id: id,
+        subsidiary_id: subsidiary.id,
+        level: input.consentLevel,
+        source: 'created',
+        note: null,
+        recorded_by: `${ctx.actor.kind}:${ctx.actor.id}`,
+      }),
+    )
+    .with('audit', (db) =>
+      db.insertInto('audit_log').values(
+        auditRow(ctx.actor, ctx.requestId, {
+          action: 'create',
+          entity: 'customer',
+          entityId: id,
+          subsidiaryId: subsidiary.id,
+          changes: { ...input, identities },
+        }),
+      ),
+    )
+    .with('events', (db) =>
+      db
+        .insertInto('outbox')
+        .values(
+          eventRows([{ name: 'customer.created', payload: { customerId: id, subsidiaryId: subsidiary.id } }]),
+        ),
+    )
     .insertInto('customers')
     .values({
       id,
@@ -292,31 +345,31 @@ async function insertCustomer(
       contact_windows: JSON.stringify(input.contactWindows),
       approach: JSON.stringify(input.approach),
     })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await insertIdentities(trx, id, subsidiary.id, identities, 'identities');
-  await trx
-    .insertInto('consent_events')
-    .values({
-      id: newId(),
-      customer_id: id,
-      subsidiary_id: subsidiary.id,
-      level: input.consentLevel,
-      source: 'created',
-      note: null,
-      recorded_by: `${ctx.actor.kind}:${ctx.actor.id}`,
-    })
-    .execute();
-  await recordAudit(trx, ctx.actor, ctx.requestId, {
-    action: 'create',
-    entity: 'customer',
-    entityId: id,
-    subsidiaryId: subsidiary.id,
-    changes: { ...input, identities },
-  });
-  await recordEvent(trx, 'customer.created', { customerId: id, subsidiaryId: subsidiary.id });
-  const stored = await identitiesOf(trx, [id]);
-  return toCustomer(row, stored.get(id) ?? []);
+    .returningAll();
+  let row: Row<'customers'>;
+  try {
+    row = await write.executeTakeFirstOrThrow();
+  } catch (error) {
+    throw takenIdentity(error, identities) ?? error;
+  }
+  return toCustomer(
+    row,
+    identityRows.map((r) => ({ ...r, created_at: row.created_at })),
+  );
+}
+
+/** The identity a unique-index violation names, as the caller's error; undefined for any other error. */
+function takenIdentity(error: unknown, identities: IdentityInput[]): DomainError | undefined {
+  const e = error as { code?: string; constraint?: string; detail?: string };
+  if (e.code !== '23505' || !e.constraint?.startsWith('customer_identities')) return undefined;
+  const [, kind, value] = /=\([^,]+, ([^,]+), (.*)\) already exists/.exec(e.detail ?? '') ?? [];
+  const n = identities.findIndex((i) => i.kind === kind && i.value === value);
+  const path = n >= 0 ? `identities.${n}.value` : 'identities';
+  return new DomainError(
+    'duplicate_identity',
+    `${path}: ${kind ?? 'an identity'} ${value ?? ''} belongs to another customer`.replace(/\s+$/, ''),
+    [{ path, message: 'belongs to another customer of this subsidiary' }],
+  );
 }
 
 async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'customers'>> {

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { addMessage, createConversation } from '../../conversations/index.ts';
+import {
+  appendInboundMessage,
+  type ConversationStatus,
+  createConversation,
+} from '../../conversations/index.ts';
 import { type Context, SYSTEM_ACTOR } from '../../core/index.ts';
-import { atomically, type Db, type FileStore, type Row } from '../../store/index.ts';
+import type { Db, FileStore, Row } from '../../store/index.ts';
 import { DETECTABLE, detectLanguage } from '../language.ts';
 import { type ParsedEmail, parseEmail } from './parse.ts';
 import { normaliseSubject } from './subject.ts';
@@ -126,9 +130,22 @@ export async function ingestEmail(
           .as('known'),
       (eb) =>
         eb
+          .selectFrom('messages')
+          .select(sql<string>`json_build_array(messages.conversation_id, messages.id)`.as('m'))
+          .where('messages.subsidiary_id', '=', endpoint.subsidiary_id)
+          .where('messages.channel', '=', 'email')
+          .where('messages.external_id', '=', externalId)
+          .$asScalar()
+          .as('delivered'),
+      (eb) =>
+        eb
           .selectFrom('conversations')
           .innerJoin('customer_identities', 'customer_identities.customer_id', 'conversations.customer_id')
-          .select('conversations.id')
+          .select(
+            sql<string>`json_build_array(conversations.id, conversations.status, conversations.site_id)`.as(
+              't',
+            ),
+          )
           .where('conversations.subsidiary_id', '=', endpoint.subsidiary_id)
           .where('customer_identities.subsidiary_id', '=', endpoint.subsidiary_id)
           .where('customer_identities.kind', '=', 'email')
@@ -154,14 +171,35 @@ export async function ingestEmail(
     known: context.known ?? undefined,
   }).language;
   const detected = { ...message, language };
-  const thread = await threadByReference(db, endpoint, mail);
+  const delivered = context.delivered as unknown as [string, string] | null;
+  if (delivered) return { conversationId: delivered[0], messageId: delivered[1], created: false };
+  const referenced = await threadByReference(db, endpoint, mail);
+  const bySubject = context.by_subject as unknown as [string, ConversationStatus, string | null] | null;
   // A mail answering a closed conversation opens a new one.
-  const continued = thread ? (thread.status === 'closed' ? undefined : thread.id) : context.by_subject;
-  if (continued) {
-    return atomically(db, async (trx) => {
-      const added = await addMessage(trx, ctx, continued, detected, { reopen: !mail.automatic });
-      return { conversationId: continued, messageId: added.message.id, created: added.created };
-    });
+  const thread = referenced
+    ? referenced.status === 'closed'
+      ? undefined
+      : { id: referenced.id, status: referenced.status, siteId: referenced.site_id }
+    : bySubject && { id: bySubject[0], status: bySubject[1], siteId: bySubject[2] };
+  if (thread) {
+    const conversation = { ...thread, subsidiaryId: endpoint.subsidiary_id };
+    try {
+      const { messageId } = await appendInboundMessage(db, ctx, conversation, detected, {
+        reopen: !mail.automatic,
+      });
+      return { conversationId: thread.id, messageId, created: true };
+    } catch (error) {
+      // The same mail, delivered twice at once: the other delivery stored it.
+      if ((error as { constraint?: string }).constraint !== 'messages_external') throw error;
+      const stored = await db
+        .selectFrom('messages')
+        .select(['id', 'conversation_id'])
+        .where('subsidiary_id', '=', endpoint.subsidiary_id)
+        .where('channel', '=', 'email')
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow();
+      return { conversationId: stored.conversation_id, messageId: stored.id, created: false };
+    }
   }
   // A new conversation: for a known sender one statement, atomic on its own.
   const opened = await createConversation(
