@@ -342,6 +342,27 @@ describe('Instagram', () => {
 });
 
 describe('WhatsApp', () => {
+  it('joins the customer who called or texted from the same number', async () => {
+    const texted = await admin.post('/api/conversations', {
+      subsidiaryId: server.fixture.subsidiaries.fr.id,
+      channel: 'sms',
+      customer: { identity: { kind: 'phone', value: '06 55 44 33 22' }, displayName: 'Jules Martin' },
+      message: { text: 'Ma ligne est coupée.' },
+    });
+    expect(texted.status).toBe(201);
+    await deliver(
+      webhook('whatsapp_business_account', [
+        whatsappMessageEntry(PHONE, '33655443322', 'wamid.SAME_NUMBER', 'C’est encore moi', 'Jules'),
+      ]),
+    );
+    const conversation = await conversationOf('wamid.SAME_NUMBER');
+    expect(conversation.customer_id).toBe(texted.body.customerId);
+    expect((await identitiesOf(conversation.customer_id)).map((i) => i.kind).sort()).toEqual([
+      'phone',
+      'whatsapp',
+    ]);
+  });
+
   it('stores a message with the sender in E.164, replies, and follows the statuses of the reply', async () => {
     const inbound = await deliver(
       webhook('whatsapp_business_account', [
@@ -359,6 +380,7 @@ describe('WhatsApp', () => {
     expect(conversation.channel).toBe('whatsapp');
     expect(await identitiesOf(conversation.customer_id)).toEqual([
       { kind: 'whatsapp', value: '+33612345678', display_name: 'Awa Diop' },
+      { kind: 'phone', value: '+33612345678', display_name: 'Awa Diop' },
     ]);
 
     const sent = await reply(conversation.id, 'Nous annulons la seconde facture.');

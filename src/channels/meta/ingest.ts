@@ -185,6 +185,10 @@ async function storeMessage(
     channel: item.channel,
     customer: {
       identity,
+      // A WhatsApp number is a phone number: the customer who called or texted from it.
+      ...(identity.kind === 'whatsapp'
+        ? { otherIdentities: [{ kind: 'phone' as const, value: identity.value }] }
+        : {}),
       language,
       ...(item.name?.trim() ? { displayName: item.name.trim().slice(0, 200) } : {}),
     },
