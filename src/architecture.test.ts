@@ -17,6 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   customers: ['core', 'store', 'bus'],
   conversations: ['core', 'store', 'bus', 'customers'],
   channels: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
+  routing: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
   server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'channels', 'demo'],
   cli: ['core', 'store', 'organisation', 'server', 'demo'],

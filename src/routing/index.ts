@@ -1,0 +1,1 @@
+// The router (pure: no IO, no clock inside) and, later, the assignment service around it.
