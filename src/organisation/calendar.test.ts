@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SiteCalendar } from '../store/index.ts';
-import { Calendar, isSiteOpen } from './calendar.ts';
+import { Calendar, isSiteOpen, openIntervals } from './calendar.ts';
 
 const weekdays = (intervals: Array<{ start: string; end: string }>) =>
   Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, intervals]));
@@ -75,5 +76,56 @@ describe('Calendar schema', () => {
     expect(badDate.success).toBe(false);
     const ok = Calendar.safeParse({ weekly: { sun: [{ start: '22:00', end: '06:00' }] } });
     expect(ok.success).toBe(true);
+  });
+});
+
+describe('openIntervals', () => {
+  const cal: SiteCalendar = {
+    weekly: {
+      mon: [
+        { start: '08:00', end: '12:00' },
+        { start: '14:00', end: '18:00' },
+      ],
+      sat: [{ start: '22:00', end: '06:00' }],
+      sun: [{ start: '02:30', end: '03:30' }],
+    },
+    holidays: [{ date: '2026-10-26', name: 'test holiday' }],
+    exceptions: [],
+  };
+
+  it('lists split and night shifts as instants, across the change to winter time', () => {
+    const list = openIntervals(
+      cal,
+      'Europe/Paris',
+      new Date('2026-10-24T00:00:00Z'),
+      new Date('2026-11-03T00:00:00Z'),
+    );
+    expect(list.map((i) => [i.start.toISOString(), i.end.toISOString()])).toEqual([
+      // Saturday 22:00 CEST to Sunday 06:00 CET; Sunday's 02:30–03:30 falls inside it.
+      ['2026-10-24T20:00:00.000Z', '2026-10-25T05:00:00.000Z'],
+      // Monday 26 is a holiday; Saturday 31 night; Sunday 1 November 02:30–03:30 CET.
+      ['2026-10-31T21:00:00.000Z', '2026-11-01T05:00:00.000Z'],
+      ['2026-11-02T07:00:00.000Z', '2026-11-02T11:00:00.000Z'],
+      ['2026-11-02T13:00:00.000Z', '2026-11-02T17:00:00.000Z'],
+    ]);
+  });
+
+  it('agrees with isSiteOpen at every instant', () => {
+    const zones = ['Europe/Paris', 'Africa/Casablanca', 'America/Paramaribo', 'Europe/Bucharest'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2026-12-20T00:00:00Z') }),
+        fc.integer({ min: 0, max: 10 * 86_400_000 }),
+        (zone, from, probe) => {
+          const to = from + 10 * 86_400_000;
+          const at = from + probe;
+          const list = openIntervals(cal, zone, new Date(from), new Date(to));
+          const inside = list.some((i) => i.start.getTime() <= at && at < i.end.getTime());
+          expect(inside).toBe(isSiteOpen(cal, zone, new Date(at)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

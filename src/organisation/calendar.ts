@@ -115,3 +115,108 @@ export function isSiteOpen(calendar: SiteCalendar, timeZone: string, at: Date): 
   }
   return false;
 }
+
+/** An interval of instants, `start` included and `end` excluded. */
+export interface OpenInterval {
+  start: Date;
+  end: Date;
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (local = UTC + offset). */
+function utcOffset(at: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  const local = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
+  return local - Math.floor(at / 1000) * 1000;
+}
+
+const DAY = 86_400_000;
+
+/** Splits [from, to) where the zone's offset changes (found to the millisecond). */
+function constantOffsetSpans(timeZone: string, from: number, to: number): Array<[number, number, number]> {
+  const spans: Array<[number, number, number]> = [];
+  let start = from;
+  let offset = utcOffset(from, timeZone);
+  // Offsets change at most a few times a year, never twice within 12 hours.
+  for (let probe = Math.min(from + DAY / 2, to); ; probe = Math.min(probe + DAY / 2, to)) {
+    const probed = utcOffset(probe, timeZone);
+    if (probed !== offset) {
+      let lo = probe - DAY / 2 > start ? probe - DAY / 2 : start;
+      let hi = probe;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (utcOffset(mid, timeZone) === offset) lo = mid;
+        else hi = mid;
+      }
+      spans.push([start, hi, offset]);
+      start = hi;
+      offset = probed;
+    }
+    if (probe >= to) break;
+  }
+  spans.push([start, to, offset]);
+  return spans;
+}
+
+/**
+ * The instants in [from, to) at which `isSiteOpen` says the calendar is open, as sorted,
+ * disjoint, non-adjacent intervals. Wall times that a daylight-saving change skips or
+ * repeats are read exactly as `isSiteOpen` reads them.
+ */
+export function openIntervals(
+  calendar: SiteCalendar,
+  timeZone: string,
+  from: Date,
+  to: Date,
+): OpenInterval[] {
+  const result: OpenInterval[] = [];
+  if (to.getTime() <= from.getTime()) return result;
+  for (const [spanStart, spanEnd, offset] of constantOffsetSpans(timeZone, from.getTime(), to.getTime())) {
+    // Within one span, local wall time is the instant shifted by `offset`: work on wall time as if UTC.
+    const wallFrom = spanStart + offset;
+    const wallTo = spanEnd + offset;
+    for (let day = Math.floor(wallFrom / DAY) * DAY - DAY; day < wallTo; day += DAY) {
+      const date = new Date(day).toISOString().slice(0, 10);
+      const weekday = WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7] ?? 'mon';
+      const shifts = shiftsStarting(calendar, date, weekday)
+        .map((s) => {
+          const start = toMinutes(s.start);
+          const end = toMinutes(s.end);
+          return [day + start * 60_000, day + (end > start ? end : end + 1440) * 60_000] as const;
+        })
+        .sort((a, b) => a[0] - b[0]);
+      for (const [openWall, closeWall] of shifts) {
+        const start = Math.max(openWall, wallFrom) - offset;
+        const end = Math.min(closeWall, wallTo) - offset;
+        if (end <= start) continue;
+        const last = result[result.length - 1];
+        if (last && last.end.getTime() >= start) {
+          if (end > last.end.getTime()) last.end = new Date(end);
+        } else result.push({ start: new Date(start), end: new Date(end) });
+      }
+    }
+  }
+  return result;
+}
