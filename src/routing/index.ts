@@ -1,2 +1,5 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
+export { Router, TIERS, type WaitingItem } from './engine.ts';
+export { DEFAULT_WEIGHTS, SCORE_PARTS } from './score.ts';
 export * from './sla.ts';
+export type * from './types.ts';

@@ -1,0 +1,821 @@
+import { DomainError, type FieldIssue, invalid, notFound } from '../core/index.ts';
+import { isSiteOpen } from '../organisation/index.ts';
+import {
+  costValue,
+  DEFAULT_WEIGHTS,
+  fairnessValue,
+  type PartValues,
+  qualityValue,
+  scoreTotal,
+  scoreWithParts,
+  shareValue,
+} from './score.ts';
+import type {
+  Agent,
+  Assignment,
+  Decision,
+  Instant,
+  Presence,
+  Priority,
+  QueuePolicy,
+  Ring,
+  RoutingSite,
+  RoutingWorld,
+  ScoreWeights,
+  SkillRequirement,
+  Tier,
+  Trigger,
+  WaitReason,
+  WorkItem,
+} from './types.ts';
+
+/** The tiers, in the order the engine indexes them. */
+export const TIERS: readonly Tier[] = ['level1', 'level2', 'expert', 'back_office'];
+const TIER_INDEX: Record<Tier, number> = { level1: 0, level2: 1, expert: 2, back_office: 3 };
+const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+const MINUTE = 60_000;
+
+interface SiteState {
+  site: RoutingSite;
+  idx: number;
+  cost: number;
+  quality: number;
+  alwaysFor: Set<string>;
+  /** isSiteOpen is read once per site per minute: shifts are whole minutes. */
+  openMinute: number;
+  open: boolean;
+}
+
+interface SubsidiaryState {
+  id: string;
+  weights: ScoreWeights;
+  fallbacks: Map<string, { fallback: string; afterMs: number }>;
+  serving: SiteState[];
+  /** By site index: 1 when the site serves this subsidiary. */
+  serves: Uint8Array;
+  target: Float64Array;
+  assigned: Float64Array;
+  assignedTotal: number;
+}
+
+interface AgentState {
+  agent: Agent;
+  ord: number;
+  site: SiteState;
+  tierIdx: number;
+  langs: Map<string, number>;
+  skills: Map<string, number>;
+  load: number;
+  loadByChannel: Map<string, number>;
+  lastFreedAt: Instant;
+  items: Set<string>;
+  inFree: boolean;
+}
+
+interface QueueState {
+  rings: Array<{ afterMs: number; sites: Set<string> | null; optional: Ring['optionalSkills'] }>;
+}
+
+interface ItemState {
+  item: WorkItem;
+  seq: number;
+  rank: number;
+  due: number;
+  queuedAt: Instant;
+  /** When the engine last tried to place it. */
+  routedAt: Instant;
+  agent: AgentState | null;
+  reason: WaitReason | null;
+  /** Lists (language|tier keys) the item sits in while it waits. */
+  listed: string[];
+}
+
+/** A waiting item as a queue view shows it. */
+export interface WaitingItem {
+  item: WorkItem;
+  queuedAt: Instant;
+  reason: WaitReason;
+}
+
+/** Before: priority (highest first), then SLA due (soonest first, none last), then arrival, then submission. */
+const before = (a: ItemState, b: ItemState): boolean =>
+  a.rank !== b.rank
+    ? a.rank > b.rank
+    : a.due !== b.due
+      ? a.due < b.due
+      : a.item.arrivedAt !== b.item.arrivedAt
+        ? a.item.arrivedAt < b.item.arrivedAt
+        : a.seq < b.seq;
+
+/** Position at which `x` goes in a list kept in `before` order. */
+function insertionPoint(list: ItemState[], x: ItemState): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(list[mid] as ItemState, x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const listKey = (language: string, tierIdx: number): string => `${language}|${tierIdx}`;
+
+function requireValid(issues: FieldIssue[]): void {
+  if (issues.length > 0)
+    throw new DomainError(
+      'validation_failed',
+      issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+      issues,
+    );
+}
+
+function everOpens(site: RoutingSite): boolean {
+  if ((site.alwaysOpenFor ?? []).length > 0) return true;
+  const weekly = Object.values(site.calendar.weekly).some((shifts) => (shifts ?? []).length > 0);
+  return weekly || site.calendar.exceptions.some((e) => e.intervals.length > 0);
+}
+
+/**
+ * The router: keeps waiting items and agents in memory with indexes and decides who
+ * takes what. Pure — no IO, no clock: every call that depends on time takes `now`.
+ * Not safe to share between processes: the assignment service claims in the store.
+ */
+export class Router {
+  private readonly sites = new Map<string, SiteState>();
+  private readonly siteList: SiteState[] = [];
+  private readonly subsidiaries = new Map<string, SubsidiaryState>();
+  private readonly queues = new Map<string, QueueState>();
+  private readonly defaultQueue: QueueState = { rings: [{ afterMs: 0, sites: null, optional: 'none' }] };
+  private readonly fairnessHorizonMs: number;
+  private readonly agents = new Map<string, AgentState>();
+  /** language → [siteIdx * 4 + tierIdx] → agents available with capacity left. */
+  private readonly free = new Map<string, Array<Set<AgentState> | undefined>>();
+  /** language → [siteIdx * 4 + tierIdx] → every agent, whatever their presence: for wait reasons. */
+  private readonly roster = new Map<string, Array<Set<AgentState> | undefined>>();
+  private readonly items = new Map<string, ItemState>();
+  private readonly waiting = new Map<string, ItemState[]>();
+  private waitingCount = 0;
+  private seq = 0;
+  private agentOrd = 0;
+  private lastTickMinute = -1;
+  private readonly values: PartValues = {
+    cost: 0,
+    quality: 0,
+    share: 0,
+    proficiency: 0,
+    fairness: 0,
+    preferred: 0,
+  };
+
+  /** Checks the world and refuses it, listing every problem, when it cannot route correctly. */
+  constructor(world: RoutingWorld) {
+    const issues: FieldIssue[] = [];
+    const cheapest = Math.min(...world.sites.map((s) => s.costPerContact).filter((c) => c > 0), Infinity);
+    world.sites.forEach((site, i) => {
+      const path = `sites.${i}`;
+      if (this.sites.has(site.id)) issues.push({ path, message: `site ${site.id} appears twice` });
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: site.timeZone });
+      } catch {
+        issues.push({ path: `${path}.timeZone`, message: `unknown time zone ${site.timeZone}` });
+      }
+      if (!everOpens(site))
+        issues.push({ path: `${path}.calendar`, message: `site ${site.id}'s calendar never opens` });
+      if (!(site.costPerContact >= 0))
+        issues.push({ path: `${path}.costPerContact`, message: 'must be ≥ 0' });
+      const state: SiteState = {
+        site,
+        idx: this.siteList.length,
+        cost: costValue(site.costPerContact, Number.isFinite(cheapest) ? cheapest : 0),
+        quality: qualityValue(site.qualityIndex),
+        alwaysFor: new Set(site.alwaysOpenFor ?? []),
+        openMinute: Number.NaN,
+        open: false,
+      };
+      this.sites.set(site.id, state);
+      this.siteList.push(state);
+    });
+    world.subsidiaries.forEach((sub, i) => {
+      const path = `subsidiaries.${i}`;
+      const serving = this.siteList.filter((s) => s.site.subsidiaryIds.includes(sub.id));
+      const weights = { ...DEFAULT_WEIGHTS, ...sub.weights };
+      for (const [name, w] of Object.entries(weights))
+        if (!(w >= 0)) issues.push({ path: `${path}.weights.${name}`, message: 'a weight must be ≥ 0' });
+      const fallbacks = new Map<string, { fallback: string; afterMs: number }>();
+      (sub.fallbacks ?? []).forEach((f, j) => {
+        if (f.fallback === f.language || !(f.afterSeconds >= 0) || fallbacks.has(f.language))
+          issues.push({
+            path: `${path}.fallbacks.${j}`,
+            message: 'a fallback names another language, once per language, after a wait ≥ 0',
+          });
+        fallbacks.set(f.language, { fallback: f.fallback, afterMs: f.afterSeconds * 1000 });
+      });
+      const target = new Float64Array(this.siteList.length);
+      if (sub.targetShares) {
+        for (const [siteId, share] of Object.entries(sub.targetShares)) {
+          const site = this.sites.get(siteId);
+          if (!site || !serving.includes(site))
+            issues.push({
+              path: `${path}.targetShares.${siteId}`,
+              message: `site ${siteId} does not serve ${sub.id}`,
+            });
+          else if (!(share >= 0 && share <= 1))
+            issues.push({ path: `${path}.targetShares.${siteId}`, message: 'a share is between 0 and 1' });
+          else target[site.idx] = share;
+        }
+      } else for (const s of serving) target[s.idx] = 1 / serving.length;
+      this.subsidiaries.set(sub.id, {
+        id: sub.id,
+        weights,
+        fallbacks,
+        serving,
+        serves: Uint8Array.from(this.siteList, (s) => (serving.includes(s) ? 1 : 0)),
+        target,
+        assigned: new Float64Array(this.siteList.length),
+        assignedTotal: 0,
+      });
+    });
+    (world.queues ?? []).forEach((queue, i) => {
+      this.queues.set(queue.id, this.checkQueue(queue, `queues.${i}`, issues));
+    });
+    this.fairnessHorizonMs = (world.fairnessHorizonSeconds ?? 600) * 1000;
+    requireValid(issues);
+  }
+
+  private checkQueue(queue: QueuePolicy, path: string, issues: FieldIssue[]): QueueState {
+    if (queue.rings.length === 0)
+      issues.push({ path: `${path}.rings`, message: 'a queue needs at least one ring' });
+    queue.rings.forEach((ring, j) => {
+      const at = `${path}.rings.${j}`;
+      const prev = queue.rings[j - 1];
+      if (j === 0 && ring.afterSeconds !== 0)
+        issues.push({ path: at, message: 'the first ring starts at 0 s' });
+      if (prev && !(ring.afterSeconds > prev.afterSeconds))
+        issues.push({ path: at, message: 'rings start later and later' });
+      for (const id of ring.sites ?? [])
+        if (!this.sites.has(id)) issues.push({ path: `${at}.sites`, message: `unknown site ${id}` });
+      if (prev) {
+        const widens = ring.sites === null || prev.sites?.every((s) => ring.sites?.includes(s)) === true;
+        if (!widens)
+          issues.push({ path: `${at}.sites`, message: 'a ring keeps every site of the ring before it' });
+        const o = ring.optionalSkills;
+        const p = prev.optionalSkills;
+        const relaxes =
+          o === 'none' ||
+          p === 'all' ||
+          (Array.isArray(o) && Array.isArray(p) && o.every((s) => p.includes(s)));
+        if (!relaxes)
+          issues.push({
+            path: `${at}.optionalSkills`,
+            message: 'a ring demands no optional skill the ring before dropped',
+          });
+      }
+    });
+    return {
+      rings: queue.rings.map((r) => ({
+        afterMs: r.afterSeconds * 1000,
+        sites: r.sites ? new Set(r.sites) : null,
+        optional: r.optionalSkills,
+      })),
+    };
+  }
+
+  // ---- agents ---------------------------------------------------------------------------
+
+  /** Adds or updates an agent (their load is kept); an available agent with room then takes waiting work. */
+  upsertAgent(agent: Agent, now: Instant): Decision[] {
+    const issues: FieldIssue[] = [];
+    const site = this.sites.get(agent.siteId);
+    if (!site) issues.push({ path: 'siteId', message: `unknown site ${agent.siteId}` });
+    if (agent.languages.length === 0)
+      issues.push({ path: 'languages', message: 'an agent speaks at least one language' });
+    for (const l of [...agent.languages, ...agent.skills])
+      if (!(l.proficiency >= 1 && l.proficiency <= 5))
+        issues.push({ path: 'proficiency', message: 'proficiency is between 1 and 5' });
+    if (!(agent.capacity.total >= 0)) issues.push({ path: 'capacity.total', message: 'must be ≥ 0' });
+    requireValid(issues);
+    const previous = this.agents.get(agent.id);
+    if (previous) this.unindex(previous);
+    const state: AgentState = {
+      agent,
+      ord: previous?.ord ?? this.agentOrd++,
+      site: site as SiteState,
+      tierIdx: TIER_INDEX[agent.tier],
+      langs: new Map(agent.languages.map((l) => [l.tag, l.proficiency])),
+      skills: new Map(agent.skills.map((s) => [s.name, s.proficiency])),
+      load: previous?.load ?? 0,
+      loadByChannel: previous?.loadByChannel ?? new Map(),
+      lastFreedAt: previous?.lastFreedAt ?? now,
+      items: previous?.items ?? new Set(),
+      inFree: false,
+    };
+    for (const id of state.items) {
+      const held = this.items.get(id);
+      if (held) held.agent = state;
+    }
+    this.agents.set(agent.id, state);
+    for (const tag of state.langs.keys()) this.slot(this.roster, tag, state).add(state);
+    this.refreshFree(state);
+    return this.pull(state, now, 'agent_free');
+  }
+
+  /** Removes an agent; what they held goes back to waiting (keeping its arrival) and is routed again. */
+  removeAgent(agentId: string, now: Instant): Decision[] {
+    const state = this.agents.get(agentId);
+    if (!state) throw notFound('agent', agentId);
+    this.unindex(state);
+    this.agents.delete(agentId);
+    const decisions: Decision[] = [];
+    for (const id of state.items) {
+      const held = this.items.get(id);
+      if (!held) continue;
+      held.agent = null;
+      held.queuedAt = now;
+      decisions.push(this.route(held, now, 'escalation'));
+    }
+    return decisions;
+  }
+
+  /** Sets an agent's presence; becoming available lets them take waiting work. */
+  setPresence(agentId: string, presence: Presence, now: Instant): Decision[] {
+    const state = this.agents.get(agentId);
+    if (!state) throw notFound('agent', agentId);
+    state.agent = { ...state.agent, presence };
+    this.refreshFree(state);
+    return this.pull(state, now, 'agent_free');
+  }
+
+  // ---- items ----------------------------------------------------------------------------
+
+  /** A new item: the best eligible agent takes it, or it waits with a reason. Refuses an id already held. */
+  submit(item: WorkItem, now: Instant): Decision {
+    if (this.items.has(item.id))
+      throw new DomainError(
+        'conflict',
+        `item ${item.id} is already in the router; it is never assigned twice`,
+      );
+    if (item.queueId !== undefined && !this.queues.has(item.queueId))
+      throw invalid('queueId', `unknown queue ${item.queueId}`);
+    const state: ItemState = {
+      item,
+      seq: this.seq++,
+      rank: PRIORITY_RANK[item.priority],
+      due: item.slaDueAt ?? Number.POSITIVE_INFINITY,
+      queuedAt: now,
+      routedAt: now,
+      agent: null,
+      reason: null,
+      listed: [],
+    };
+    this.items.set(item.id, state);
+    return this.route(state, now, 'arrival');
+  }
+
+  /** The agent is done with an item (resolved or handed back): capacity frees and they take the next waiting item. */
+  release(itemId: string, now: Instant): Decision[] {
+    const state = this.items.get(itemId);
+    if (!state) throw notFound('item', itemId);
+    const agent = state.agent;
+    if (!agent) throw new DomainError('illegal_transition', `item ${itemId} is waiting, not assigned`);
+    this.items.delete(itemId);
+    this.unload(agent, state, now);
+    return this.pull(agent, now, 'agent_free');
+  }
+
+  /** Withdraws a waiting item (the customer left). */
+  withdraw(itemId: string): void {
+    const state = this.items.get(itemId);
+    if (!state) throw notFound('item', itemId);
+    if (state.agent) throw new DomainError('illegal_transition', `item ${itemId} is assigned; release it`);
+    this.unlist(state);
+    this.items.delete(itemId);
+  }
+
+  /**
+   * Re-queues an item with a new tier (escalation): it leaves its agent, keeps its arrival
+   * time, and is routed again; the agent it left takes their next waiting item.
+   */
+  escalate(itemId: string, tier: Tier, now: Instant): Decision[] {
+    const state = this.items.get(itemId);
+    if (!state) throw notFound('item', itemId);
+    const agent = state.agent;
+    if (agent) this.unload(agent, state, now);
+    else this.unlist(state);
+    state.agent = null;
+    state.item = { ...state.item, tier };
+    state.queuedAt = now;
+    const decisions = [this.route(state, now, 'escalation')];
+    if (agent && this.agents.get(agent.agent.id) === agent)
+      decisions.push(...this.pull(agent, now, 'agent_free'));
+    return decisions;
+  }
+
+  /**
+   * Time passes: items whose ring widened or whose fallback language became acceptable
+   * are tried again, and every waiting item once a minute (sites open and close, shifts
+   * start). Call it every few seconds.
+   */
+  tick(now: Instant): Decision[] {
+    const minute = Math.floor(now / MINUTE);
+    const all = minute !== this.lastTickMinute;
+    this.lastTickMinute = minute;
+    const due: ItemState[] = [];
+    for (const s of this.items.values()) if (!s.agent && (all || this.nextCheckAt(s) <= now)) due.push(s);
+    due.sort((a, b) => (before(a, b) ? -1 : 1));
+    const decisions: Decision[] = [];
+    for (const s of due) {
+      this.unlist(s);
+      const d = this.route(s, now, 'tick');
+      if (d.kind === 'assigned') decisions.push(d);
+    }
+    return decisions;
+  }
+
+  // ---- reading --------------------------------------------------------------------------
+
+  /** Why an item waits, or null when it is assigned. */
+  reasonFor(itemId: string): WaitReason | null {
+    const state = this.items.get(itemId);
+    if (!state) throw notFound('item', itemId);
+    return state.agent ? null : state.reason;
+  }
+
+  /** The agent holding an item, or null while it waits. */
+  assigneeOf(itemId: string): string | null {
+    const state = this.items.get(itemId);
+    if (!state) throw notFound('item', itemId);
+    return state.agent?.agent.id ?? null;
+  }
+
+  /** Every waiting item in order (priority, SLA due, arrival), each with its reason. */
+  waitingItems(): WaitingItem[] {
+    return [...this.items.values()]
+      .filter((s) => !s.agent)
+      .sort((a, b) => (before(a, b) ? -1 : 1))
+      .map((s) => ({
+        item: s.item,
+        queuedAt: s.queuedAt,
+        reason: s.reason ?? { code: 'all_agents_busy', message: 'waiting' },
+      }));
+  }
+
+  /** How many items wait. */
+  get waitingSize(): number {
+    return this.waitingCount;
+  }
+
+  /** An agent's current load, in total and per channel. */
+  loadOf(agentId: string): { total: number; perChannel: Record<string, number> } {
+    const state = this.agents.get(agentId);
+    if (!state) throw notFound('agent', agentId);
+    return { total: state.load, perChannel: Object.fromEntries(state.loadByChannel) };
+  }
+
+  // ---- the decision ----------------------------------------------------------------------
+
+  private route(state: ItemState, now: Instant, trigger: Trigger): Decision {
+    const item = state.item;
+    state.routedAt = now;
+    const sub = this.subsidiaries.get(item.subsidiaryId);
+    if (sub) {
+      const ringIdx = this.ringIndex(state, now);
+      const ring = this.queueOf(item).rings[ringIdx];
+      const optional = this.demanded(item, ring?.optional ?? 'none');
+      const fb = this.activeFallback(sub, state, now);
+      let best: AgentState | null = null;
+      let bestScore = Number.NEGATIVE_INFINITY;
+      let bestLang = item.language;
+      for (let l = 0; l < (fb ? 2 : 1); l++) {
+        const lang = l === 0 ? item.language : (fb as string);
+        const byKey = this.free.get(lang);
+        if (!byKey) continue;
+        for (const site of sub.serving) {
+          if (ring?.sites && !ring.sites.has(site.site.id)) continue;
+          const set = byKey[site.idx * 4 + TIER_INDEX[item.tier]];
+          if (!set || set.size === 0 || !this.openFor(site, item.subsidiaryId, now)) continue;
+          for (const agent of set) {
+            if (l === 1 && agent.langs.has(item.language)) continue; // already seen as a speaker
+            if (!this.fits(agent, item, optional, now)) continue;
+            this.fillValues(agent, item, lang, sub, now);
+            const total = scoreTotal(this.values, sub.weights);
+            if (total > bestScore || (total === bestScore && best && agent.ord < best.ord)) {
+              best = agent;
+              bestScore = total;
+              bestLang = lang;
+            }
+          }
+        }
+      }
+      if (best) return this.assign(state, best, bestLang, sub, ringIdx, now, trigger);
+    }
+    state.reason = this.explain(state, now);
+    this.list(state, now);
+    return { kind: 'waiting', itemId: item.id, at: now, trigger, reason: state.reason };
+  }
+
+  /** The agent takes waiting items while they have room: the first eligible in order across the lists they serve. */
+  private pull(agent: AgentState, now: Instant, trigger: Trigger): Decision[] {
+    const decisions: Decision[] = [];
+    while (agent.inFree && this.waitingCount > 0) {
+      let pick: ItemState | null = null;
+      let pickLang = '';
+      for (const lang of agent.langs.keys()) {
+        const list = this.waiting.get(listKey(lang, agent.tierIdx));
+        if (!list) continue;
+        for (const s of list) {
+          if (pick && !before(s, pick)) break;
+          if (this.eligibleFor(agent, s, lang, now)) {
+            pick = s;
+            pickLang = lang;
+            break;
+          }
+        }
+      }
+      if (!pick) break;
+      const sub = this.subsidiaries.get(pick.item.subsidiaryId) as SubsidiaryState;
+      this.unlist(pick);
+      decisions.push(this.assign(pick, agent, pickLang, sub, this.ringIndex(pick, now), now, trigger));
+    }
+    return decisions;
+  }
+
+  /** Every hard rule, for an agent pulling an item listed under `lang`. */
+  private eligibleFor(agent: AgentState, s: ItemState, lang: string, now: Instant): boolean {
+    const item = s.item;
+    const sub = this.subsidiaries.get(item.subsidiaryId);
+    if (!sub?.serves[agent.site.idx]) return false;
+    if (
+      lang !== item.language &&
+      (agent.langs.has(item.language) || this.activeFallback(sub, s, now) !== lang)
+    )
+      return false;
+    const ring = this.queueOf(item).rings[this.ringIndex(s, now)];
+    if (ring?.sites && !ring.sites.has(agent.site.site.id)) return false;
+    if (!this.openFor(agent.site, item.subsidiaryId, now)) return false;
+    return this.fits(agent, item, this.demanded(item, ring?.optional ?? 'none'), now);
+  }
+
+  /** Capacity, shift and skills (language, site and tier are the index's). */
+  private fits(agent: AgentState, item: WorkItem, optional: SkillRequirement[], now: Instant): boolean {
+    const a = agent.agent;
+    if (a.presence !== 'available' || agent.load >= a.capacity.total) return false;
+    if ((agent.loadByChannel.get(item.channel) ?? 0) >= (a.capacity.perChannel[item.channel] ?? 0))
+      return false;
+    if (a.shift && !a.shift.some((w) => w.from <= now && now < w.to)) return false;
+    for (const r of item.requiredSkills) if ((agent.skills.get(r.name) ?? 0) < r.minProficiency) return false;
+    for (const r of optional) if ((agent.skills.get(r.name) ?? 0) < r.minProficiency) return false;
+    return true;
+  }
+
+  private fillValues(
+    agent: AgentState,
+    item: WorkItem,
+    lang: string,
+    sub: SubsidiaryState,
+    now: Instant,
+  ): void {
+    const v = this.values;
+    const site = agent.site;
+    v.cost = site.cost;
+    v.quality = site.quality;
+    v.share = shareValue(
+      sub.target[site.idx] ?? 0,
+      sub.assignedTotal > 0 ? (sub.assigned[site.idx] ?? 0) / sub.assignedTotal : 0,
+    );
+    let p = agent.langs.get(lang) ?? 0;
+    for (const r of item.requiredSkills) p += agent.skills.get(r.name) ?? 0;
+    v.proficiency = p / (5 * (1 + item.requiredSkills.length));
+    v.fairness = fairnessValue(
+      now - agent.lastFreedAt,
+      this.fairnessHorizonMs,
+      agent.load,
+      agent.agent.capacity.total,
+    );
+    v.preferred = item.preferredAgentId === agent.agent.id ? 1 : 0;
+  }
+
+  private assign(
+    state: ItemState,
+    agent: AgentState,
+    lang: string,
+    sub: SubsidiaryState,
+    ring: number,
+    now: Instant,
+    trigger: Trigger,
+  ): Assignment {
+    const item = state.item;
+    this.fillValues(agent, item, lang, sub, now);
+    const score = scoreWithParts(this.values, sub.weights);
+    state.agent = agent;
+    state.reason = null;
+    agent.items.add(item.id);
+    agent.load += 1;
+    agent.loadByChannel.set(item.channel, (agent.loadByChannel.get(item.channel) ?? 0) + 1);
+    this.refreshFree(agent);
+    sub.assigned[agent.site.idx] = (sub.assigned[agent.site.idx] ?? 0) + 1;
+    sub.assignedTotal += 1;
+    return {
+      kind: 'assigned',
+      itemId: item.id,
+      agentId: agent.agent.id,
+      siteId: agent.site.site.id,
+      at: now,
+      trigger,
+      ring,
+      language: lang,
+      fallbackLanguage: lang !== item.language,
+      score,
+    };
+  }
+
+  private unload(agent: AgentState, state: ItemState, now: Instant): void {
+    agent.items.delete(state.item.id);
+    agent.load -= 1;
+    agent.loadByChannel.set(state.item.channel, (agent.loadByChannel.get(state.item.channel) ?? 1) - 1);
+    agent.lastFreedAt = now;
+    this.refreshFree(agent);
+  }
+
+  // ---- wait reasons -----------------------------------------------------------------------
+
+  /** The first hard rule no agent passes, in the order the engine applies them. */
+  private explain(state: ItemState, now: Instant): WaitReason {
+    const item = state.item;
+    const sub = this.subsidiaries.get(item.subsidiaryId);
+    if (!sub || sub.serving.length === 0)
+      return { code: 'no_site_serves_subsidiary', message: `no site serves subsidiary ${item.subsidiaryId}` };
+    const fb = this.activeFallback(sub, state, now);
+    const langs = fb ? [item.language, fb] : [item.language];
+    const pending = sub.fallbacks.get(item.language);
+    const later =
+      pending && !fb
+        ? `; ${pending.fallback} is accepted after ${Math.round(pending.afterMs / 1000)} s of waiting`
+        : '';
+    const speaks = (site: SiteState): boolean =>
+      langs.some((l) => {
+        const byKey = this.roster.get(l);
+        return !!byKey && [0, 1, 2, 3].some((t) => (byKey[site.idx * 4 + t]?.size ?? 0) > 0);
+      });
+    const speaking = sub.serving.filter(speaks);
+    if (speaking.length === 0)
+      return {
+        code: 'language_not_served',
+        message: `no agent at a site serving ${item.subsidiaryId} speaks ${langs.join(' or ')}${later}`,
+      };
+    const ring = this.queueOf(item).rings[this.ringIndex(state, now)];
+    const open = speaking.filter(
+      (s) => (!ring?.sites || ring.sites.has(s.site.id)) && this.openFor(s, item.subsidiaryId, now),
+    );
+    if (open.length === 0)
+      return {
+        code: 'no_site_open',
+        message: `no site with agents speaking ${langs.join(' or ')} is open now (${speaking
+          .map((s) => s.site.id)
+          .join(', ')}); the item waits for the first opening${later}`,
+      };
+    const tier = TIER_INDEX[item.tier];
+    const ofTier = open.flatMap((s) =>
+      langs.map((l) => this.roster.get(l)?.[s.idx * 4 + tier]).filter((x) => !!x),
+    );
+    if (ofTier.every((set) => set.size === 0))
+      return {
+        code: 'no_agent_of_tier',
+        message: `no ${item.tier} agent speaking ${langs.join(' or ')} at an open site`,
+      };
+    const optional = this.demanded(item, ring?.optional ?? 'none');
+    const skilled = ofTier.some((set) => {
+      for (const a of set)
+        if (
+          [...item.requiredSkills, ...optional].every((r) => (a.skills.get(r.name) ?? 0) >= r.minProficiency)
+        )
+          return true;
+      return false;
+    });
+    if (!skilled) {
+      const needs = [...item.requiredSkills, ...optional]
+        .map((r) => `${r.name} ≥ ${r.minProficiency}`)
+        .join(', ');
+      return {
+        code: 'no_agent_with_skills',
+        message: `no ${item.tier} agent at an open site has ${needs}${later}`,
+      };
+    }
+    return {
+      code: 'all_agents_busy',
+      message: `every qualified agent is busy, away, offline, out of shift or at capacity${later}`,
+    };
+  }
+
+  // ---- indexes and time ------------------------------------------------------------------
+
+  private slot(
+    index: Map<string, Array<Set<AgentState> | undefined>>,
+    tag: string,
+    a: AgentState,
+  ): Set<AgentState> {
+    let byKey = index.get(tag);
+    if (!byKey) {
+      byKey = new Array(this.siteList.length * 4);
+      index.set(tag, byKey);
+    }
+    const k = a.site.idx * 4 + a.tierIdx;
+    let set = byKey[k];
+    if (!set) {
+      set = new Set();
+      byKey[k] = set;
+    }
+    return set;
+  }
+
+  private refreshFree(a: AgentState): void {
+    const want = a.agent.presence === 'available' && a.load < a.agent.capacity.total;
+    if (want === a.inFree) return;
+    a.inFree = want;
+    for (const tag of a.langs.keys()) {
+      const set = this.slot(this.free, tag, a);
+      if (want) set.add(a);
+      else set.delete(a);
+    }
+  }
+
+  private unindex(a: AgentState): void {
+    if (a.inFree) for (const tag of a.langs.keys()) this.slot(this.free, tag, a).delete(a);
+    a.inFree = false;
+    for (const tag of a.langs.keys()) this.slot(this.roster, tag, a).delete(a);
+  }
+
+  private list(s: ItemState, now: Instant): void {
+    const sub = this.subsidiaries.get(s.item.subsidiaryId);
+    const fb = sub ? this.activeFallback(sub, s, now) : null;
+    const tier = TIER_INDEX[s.item.tier];
+    for (const lang of fb ? [s.item.language, fb] : [s.item.language]) {
+      const key = listKey(lang, tier);
+      let list = this.waiting.get(key);
+      if (!list) {
+        list = [];
+        this.waiting.set(key, list);
+      }
+      list.splice(insertionPoint(list, s), 0, s);
+      s.listed.push(key);
+    }
+    this.waitingCount += 1;
+  }
+
+  private unlist(s: ItemState): void {
+    if (s.listed.length === 0) return;
+    for (const key of s.listed) {
+      const list = this.waiting.get(key);
+      if (!list) continue;
+      const at = insertionPoint(list, s);
+      if (list[at] === s) list.splice(at, 1);
+    }
+    s.listed = [];
+    this.waitingCount -= 1;
+  }
+
+  private openFor(site: SiteState, subsidiaryId: string, now: Instant): boolean {
+    if (site.alwaysFor.has(subsidiaryId)) return true;
+    const minute = Math.floor(now / MINUTE);
+    if (site.openMinute !== minute) {
+      site.openMinute = minute;
+      site.open = isSiteOpen(site.site.calendar, site.site.timeZone, new Date(minute * MINUTE));
+    }
+    return site.open;
+  }
+
+  private queueOf(item: WorkItem): QueueState {
+    return (item.queueId !== undefined ? this.queues.get(item.queueId) : undefined) ?? this.defaultQueue;
+  }
+
+  private ringIndex(s: ItemState, now: Instant): number {
+    const rings = this.queueOf(s.item).rings;
+    const waited = now - s.queuedAt;
+    let i = 0;
+    while (i + 1 < rings.length && (rings[i + 1] as { afterMs: number }).afterMs <= waited) i++;
+    return i;
+  }
+
+  private demanded(item: WorkItem, optional: Ring['optionalSkills']): SkillRequirement[] {
+    if (optional === 'none' || item.optionalSkills.length === 0) return [];
+    if (optional === 'all') return item.optionalSkills;
+    return item.optionalSkills.filter((s) => optional.includes(s.name));
+  }
+
+  private activeFallback(sub: SubsidiaryState, s: ItemState, now: Instant): string | null {
+    const f = sub.fallbacks.get(s.item.language);
+    return f && now - s.queuedAt >= f.afterMs ? f.fallback : null;
+  }
+
+  /** When the item's situation next changes by itself: its next ring or its fallback language. */
+  private nextCheckAt(s: ItemState): Instant {
+    let next = Number.POSITIVE_INFINITY;
+    const consider = (t: Instant): void => {
+      if (t > s.routedAt && t < next) next = t;
+    };
+    for (const r of this.queueOf(s.item).rings) consider(s.queuedAt + r.afterMs);
+    const f = this.subsidiaries.get(s.item.subsidiaryId)?.fallbacks.get(s.item.language);
+    if (f) consider(s.queuedAt + f.afterMs);
+    return next;
+  }
+}
