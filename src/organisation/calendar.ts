@@ -154,36 +154,90 @@ function utcOffset(at: number, timeZone: string): number {
 
 const DAY = 86_400_000;
 
+// Offsets per zone, per 12-hour bucket of UTC: the offset at the bucket's start and the change within it, if any.
+const HALF_DAY = DAY / 2;
+interface OffsetBucket {
+  offset: number;
+  change: { at: number; offset: number } | null;
+}
+const offsetBuckets = new Map<string, Map<number, OffsetBucket>>();
+
+function offsetBucket(timeZone: string, index: number): OffsetBucket {
+  let zone = offsetBuckets.get(timeZone);
+  if (!zone || zone.size > 100_000) {
+    zone = new Map();
+    offsetBuckets.set(timeZone, zone);
+  }
+  const known = zone.get(index);
+  if (known) return known;
+  const start = index * HALF_DAY;
+  const previous = zone.get(index - 1);
+  const offset = previous ? (previous.change?.offset ?? previous.offset) : utcOffset(start, timeZone);
+  const after = utcOffset(start + HALF_DAY, timeZone);
+  let change: OffsetBucket['change'] = null;
+  // Offsets change at most a few times a year, never twice within 12 hours.
+  if (after !== offset) {
+    let lo = start;
+    let hi = start + HALF_DAY;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (utcOffset(mid, timeZone) === offset) lo = mid;
+      else hi = mid;
+    }
+    change = { at: hi, offset: after };
+  }
+  const bucket = { offset, change };
+  zone.set(index, bucket);
+  return bucket;
+}
+
 /** Splits [from, to) where the zone's offset changes (found to the millisecond). */
 function constantOffsetSpans(timeZone: string, from: number, to: number): Array<[number, number, number]> {
   const spans: Array<[number, number, number]> = [];
+  const first = offsetBucket(timeZone, Math.floor(from / HALF_DAY));
   let start = from;
-  let offset = utcOffset(from, timeZone);
-  // Offsets change at most a few times a year, never twice within 12 hours.
-  for (let probe = Math.min(from + DAY / 2, to); ; probe = Math.min(probe + DAY / 2, to)) {
-    const probed = utcOffset(probe, timeZone);
-    if (probed !== offset) {
-      let lo = probe - DAY / 2 > start ? probe - DAY / 2 : start;
-      let hi = probe;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (utcOffset(mid, timeZone) === offset) lo = mid;
-        else hi = mid;
-      }
-      spans.push([start, hi, offset]);
-      start = hi;
-      offset = probed;
+  let offset = first.change && first.change.at <= from ? first.change.offset : first.offset;
+  for (let index = Math.floor(from / HALF_DAY); index * HALF_DAY < to; index++) {
+    const change = offsetBucket(timeZone, index).change;
+    if (change && change.at > start && change.at < to) {
+      spans.push([start, change.at, offset]);
+      start = change.at;
+      offset = change.offset;
     }
-    if (probe >= to) break;
   }
   spans.push([start, to, offset]);
   return spans;
 }
 
+const wallShiftCache = new WeakMap<SiteCalendar, Map<number, ReadonlyArray<readonly [number, number]>>>();
+
+/** The shifts starting on a local day (given as its midnight in wall time read as UTC), sorted, in wall time. */
+function wallShifts(calendar: SiteCalendar, day: number): ReadonlyArray<readonly [number, number]> {
+  let days = wallShiftCache.get(calendar);
+  if (!days || days.size > 10_000) {
+    days = new Map();
+    wallShiftCache.set(calendar, days);
+  }
+  const known = days.get(day);
+  if (known) return known;
+  const date = new Date(day).toISOString().slice(0, 10);
+  const weekday = WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7] ?? 'mon';
+  const shifts = shiftsStarting(calendar, date, weekday)
+    .map((s) => {
+      const start = toMinutes(s.start);
+      const end = toMinutes(s.end);
+      return [day + start * 60_000, day + (end > start ? end : end + 1440) * 60_000] as const;
+    })
+    .sort((a, b) => a[0] - b[0]);
+  days.set(day, shifts);
+  return shifts;
+}
+
 /**
  * The instants in [from, to) at which `isSiteOpen` says the calendar is open, as sorted,
  * disjoint, non-adjacent intervals. Wall times that a daylight-saving change skips or
- * repeats are read exactly as `isSiteOpen` reads them.
+ * repeats are read exactly as `isSiteOpen` reads them. A calendar is treated as immutable
+ * (its days are cached per object): pass a new object when it changes.
  */
 export function openIntervals(
   calendar: SiteCalendar,
@@ -198,16 +252,7 @@ export function openIntervals(
     const wallFrom = spanStart + offset;
     const wallTo = spanEnd + offset;
     for (let day = Math.floor(wallFrom / DAY) * DAY - DAY; day < wallTo; day += DAY) {
-      const date = new Date(day).toISOString().slice(0, 10);
-      const weekday = WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7] ?? 'mon';
-      const shifts = shiftsStarting(calendar, date, weekday)
-        .map((s) => {
-          const start = toMinutes(s.start);
-          const end = toMinutes(s.end);
-          return [day + start * 60_000, day + (end > start ? end : end + 1440) * 60_000] as const;
-        })
-        .sort((a, b) => a[0] - b[0]);
-      for (const [openWall, closeWall] of shifts) {
+      for (const [openWall, closeWall] of wallShifts(calendar, day)) {
         const start = Math.max(openWall, wallFrom) - offset;
         const end = Math.min(closeWall, wallTo) - offset;
         if (end <= start) continue;

@@ -203,12 +203,13 @@ export function dueAt(start: number, durationMs: number, counting: SlaCounting):
   if (counting.clock === 'always' && pauses.length === 0) return start + durationMs;
   const stoppedFrom = pauses.find(([, q]) => q === Number.POSITIVE_INFINITY)?.[0];
   let remaining = durationMs;
-  for (let from = start; from < start + HORIZON_MS; from += WINDOW_MS) {
-    for (const [a, b] of countingSpans(from, from + WINDOW_MS, counting, pauses)) {
+  // Most targets fall within days: look three days ahead first, then a fortnight at a time.
+  for (let from = start, window = 3 * DAY_MS; from < start + HORIZON_MS; from += window, window = WINDOW_MS) {
+    for (const [a, b] of countingSpans(from, from + window, counting, pauses)) {
       if (b - a >= remaining) return a + remaining;
       remaining -= b - a;
     }
-    if (stoppedFrom !== undefined && stoppedFrom < from + WINDOW_MS) return null;
+    if (stoppedFrom !== undefined && stoppedFrom < from + window) return null;
   }
   throw new DomainError(
     'validation_failed',
