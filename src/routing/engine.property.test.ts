@@ -69,7 +69,7 @@ const siteArb = (i: number) =>
         id: `s${i}`,
         timeZone: s.zone,
         calendar: CALENDARS[s.calendar] as SiteCalendar,
-        subsidiaryIds: s.subsidiaryIds,
+        subsidiaryIds: [...s.subsidiaryIds],
         alwaysOpenFor: s.alwaysOpenFor,
         costPerContact: s.costPerContact,
         qualityIndex: s.qualityIndex,
