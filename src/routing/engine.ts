@@ -86,8 +86,26 @@ interface ItemState {
   routedAt: Instant;
   agent: AgentState | null;
   reason: WaitReason | null;
-  /** Lists (language|tier keys) the item sits in while it waits. */
-  listed: string[];
+  /** Required skills as one string: items alike share a wait queue. */
+  signature: string;
+  /** When its ring or fallback next changes by itself (Infinity: never). */
+  nextCheck: Instant;
+  /** The wait queues the item sits in while it waits (its language's, and its fallback's once accepted). */
+  listed: WaitQueue[];
+}
+
+/**
+ * Items alike — language, tier, subsidiary, queue policy, required skills — wait in one
+ * list kept in order. An agent checks once whether they can serve the list at all
+ * (language, tier, site, required skills) and then only looks at its first items.
+ */
+interface WaitQueue {
+  key: string;
+  language: string;
+  tierIdx: number;
+  sub: SubsidiaryState | undefined;
+  required: SkillRequirement[];
+  items: ItemState[];
 }
 
 /** A waiting item as a queue view shows it. */
@@ -120,6 +138,11 @@ function insertionPoint(list: ItemState[], x: ItemState): number {
 }
 
 const listKey = (language: string, tierIdx: number): string => `${language}|${tierIdx}`;
+const signatureOf = (skills: SkillRequirement[]): string =>
+  skills
+    .map((r) => `${r.name}:${r.minProficiency}`)
+    .sort()
+    .join(',');
 
 function requireValid(issues: FieldIssue[]): void {
   if (issues.length > 0)
@@ -154,7 +177,13 @@ export class Router {
   /** language → [siteIdx * 4 + tierIdx] → every agent, whatever their presence: for wait reasons. */
   private readonly roster = new Map<string, Array<Set<AgentState> | undefined>>();
   private readonly items = new Map<string, ItemState>();
-  private readonly waiting = new Map<string, ItemState[]>();
+  /** language|tier → the wait queues of that language and tier. */
+  private readonly waiting = new Map<string, Set<WaitQueue>>();
+  private readonly waitQueues = new Map<string, WaitQueue>();
+  /** skill → [siteIdx * 4 + tierIdx] → agents available with capacity left: a narrower start than the language's set. */
+  private readonly freeBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
+  /** Agents with scheduled shifts: when a minute passes, those on shift and free look for work. */
+  private readonly shifted = new Set<AgentState>();
   private waitingCount = 0;
   private seq = 0;
   private agentOrd = 0;
@@ -315,6 +344,7 @@ export class Router {
       if (held) held.agent = state;
     }
     this.agents.set(agent.id, state);
+    if (agent.shift) this.shifted.add(state);
     for (const tag of state.langs.keys()) this.slot(this.roster, tag, state).add(state);
     this.refreshFree(state);
     return this.pull(state, now, 'agent_free');
@@ -366,6 +396,8 @@ export class Router {
       routedAt: now,
       agent: null,
       reason: null,
+      signature: signatureOf(item.requiredSkills),
+      nextCheck: Number.POSITIVE_INFINITY,
       listed: [],
     };
     this.items.set(item.id, state);
@@ -418,10 +450,19 @@ export class Router {
    */
   tick(now: Instant): Decision[] {
     const minute = Math.floor(now / MINUTE);
-    const all = minute !== this.lastTickMinute;
-    this.lastTickMinute = minute;
+    let all = false;
+    let newMinute = false;
+    if (minute !== this.lastTickMinute) {
+      this.lastTickMinute = minute;
+      newMinute = true;
+      for (const site of this.siteList) {
+        const was = site.open;
+        site.openMinute = Number.NaN;
+        if (this.openFor(site, '', now) !== was) all = true;
+      }
+    }
     const due: ItemState[] = [];
-    for (const s of this.items.values()) if (!s.agent && (all || this.nextCheckAt(s) <= now)) due.push(s);
+    for (const s of this.items.values()) if (!s.agent && (all || s.nextCheck <= now)) due.push(s);
     due.sort((a, b) => (before(a, b) ? -1 : 1));
     const decisions: Decision[] = [];
     for (const s of due) {
@@ -429,6 +470,8 @@ export class Router {
       const d = this.route(s, now, 'tick');
       if (d.kind === 'assigned') decisions.push(d);
     }
+    if (newMinute)
+      for (const agent of this.shifted) if (agent.inFree) decisions.push(...this.pull(agent, now, 'tick'));
     return decisions;
   }
 
@@ -492,9 +535,21 @@ export class Router {
         if (!byKey) continue;
         for (const site of sub.serving) {
           if (ring?.sites && !ring.sites.has(site.site.id)) continue;
-          const set = byKey[site.idx * 4 + TIER_INDEX[item.tier]];
+          const k = site.idx * 4 + TIER_INDEX[item.tier];
+          let set = byKey[k];
           if (!set || set.size === 0 || !this.openFor(site, item.subsidiaryId, now)) continue;
+          // Start from the smallest set among the language's and each required skill's.
+          for (const r of item.requiredSkills) {
+            const bySkill = this.freeBySkill.get(r.name)?.[k];
+            if (!bySkill || bySkill.size === 0) {
+              set = undefined;
+              break;
+            }
+            if (bySkill.size < set.size) set = bySkill;
+          }
+          if (!set) continue;
           for (const agent of set) {
+            if (!agent.langs.has(lang)) continue;
             if (l === 1 && agent.langs.has(item.language)) continue; // already seen as a speaker
             if (!this.fits(agent, item, optional, now)) continue;
             this.fillValues(agent, item, lang, sub, now);
@@ -521,14 +576,19 @@ export class Router {
       let pick: ItemState | null = null;
       let pickLang = '';
       for (const lang of agent.langs.keys()) {
-        const list = this.waiting.get(listKey(lang, agent.tierIdx));
-        if (!list) continue;
-        for (const s of list) {
-          if (pick && !before(s, pick)) break;
-          if (this.eligibleFor(agent, s, lang, now)) {
-            pick = s;
-            pickLang = lang;
-            break;
+        const queues = this.waiting.get(listKey(lang, agent.tierIdx));
+        if (!queues) continue;
+        for (const q of queues) {
+          if (!q.sub?.serves[agent.site.idx]) continue;
+          if (pick && !before(q.items[0] as ItemState, pick)) continue;
+          if (!this.hasSkills(agent, q.required)) continue;
+          for (const s of q.items) {
+            if (pick && !before(s, pick)) break;
+            if (this.eligibleFor(agent, s, lang, now)) {
+              pick = s;
+              pickLang = lang;
+              break;
+            }
           }
         }
       }
@@ -544,7 +604,7 @@ export class Router {
   private eligibleFor(agent: AgentState, s: ItemState, lang: string, now: Instant): boolean {
     const item = s.item;
     const sub = this.subsidiaries.get(item.subsidiaryId);
-    if (!sub?.serves[agent.site.idx]) return false;
+    if (!sub) return false;
     if (
       lang !== item.language &&
       (agent.langs.has(item.language) || this.activeFallback(sub, s, now) !== lang)
@@ -553,19 +613,34 @@ export class Router {
     const ring = this.queueOf(item).rings[this.ringIndex(s, now)];
     if (ring?.sites && !ring.sites.has(agent.site.site.id)) return false;
     if (!this.openFor(agent.site, item.subsidiaryId, now)) return false;
-    return this.fits(agent, item, this.demanded(item, ring?.optional ?? 'none'), now);
+    if (!this.hasRoom(agent, item, now)) return false;
+    return (
+      ring === undefined ||
+      ring.optional === 'none' ||
+      this.hasSkills(agent, this.demanded(item, ring.optional))
+    );
   }
 
-  /** Capacity, shift and skills (language, site and tier are the index's). */
-  private fits(agent: AgentState, item: WorkItem, optional: SkillRequirement[], now: Instant): boolean {
+  private hasSkills(agent: AgentState, needs: SkillRequirement[]): boolean {
+    for (const r of needs) if ((agent.skills.get(r.name) ?? 0) < r.minProficiency) return false;
+    return true;
+  }
+
+  private hasRoom(agent: AgentState, item: WorkItem, now: Instant): boolean {
     const a = agent.agent;
     if (a.presence !== 'available' || agent.load >= a.capacity.total) return false;
     if ((agent.loadByChannel.get(item.channel) ?? 0) >= (a.capacity.perChannel[item.channel] ?? 0))
       return false;
-    if (a.shift && !a.shift.some((w) => w.from <= now && now < w.to)) return false;
-    for (const r of item.requiredSkills) if ((agent.skills.get(r.name) ?? 0) < r.minProficiency) return false;
-    for (const r of optional) if ((agent.skills.get(r.name) ?? 0) < r.minProficiency) return false;
-    return true;
+    return !a.shift || a.shift.some((w) => w.from <= now && now < w.to);
+  }
+
+  /** Capacity, shift and skills (language, site and tier are the index's). */
+  private fits(agent: AgentState, item: WorkItem, optional: SkillRequirement[], now: Instant): boolean {
+    return (
+      this.hasRoom(agent, item, now) &&
+      this.hasSkills(agent, item.requiredSkills) &&
+      this.hasSkills(agent, optional)
+    );
   }
 
   private fillValues(
@@ -737,38 +812,58 @@ export class Router {
       if (want) set.add(a);
       else set.delete(a);
     }
+    for (const name of a.skills.keys()) {
+      const set = this.slot(this.freeBySkill, name, a);
+      if (want) set.add(a);
+      else set.delete(a);
+    }
   }
 
   private unindex(a: AgentState): void {
-    if (a.inFree) for (const tag of a.langs.keys()) this.slot(this.free, tag, a).delete(a);
+    if (a.inFree) {
+      for (const tag of a.langs.keys()) this.slot(this.free, tag, a).delete(a);
+      for (const name of a.skills.keys()) this.slot(this.freeBySkill, name, a).delete(a);
+    }
     a.inFree = false;
+    this.shifted.delete(a);
     for (const tag of a.langs.keys()) this.slot(this.roster, tag, a).delete(a);
   }
 
   private list(s: ItemState, now: Instant): void {
-    const sub = this.subsidiaries.get(s.item.subsidiaryId);
+    const item = s.item;
+    const sub = this.subsidiaries.get(item.subsidiaryId);
     const fb = sub ? this.activeFallback(sub, s, now) : null;
-    const tier = TIER_INDEX[s.item.tier];
-    for (const lang of fb ? [s.item.language, fb] : [s.item.language]) {
-      const key = listKey(lang, tier);
-      let list = this.waiting.get(key);
-      if (!list) {
-        list = [];
-        this.waiting.set(key, list);
+    const tier = TIER_INDEX[item.tier];
+    for (const lang of fb ? [item.language, fb] : [item.language]) {
+      const key = `${lang}|${tier}|${item.subsidiaryId}|${item.queueId ?? ''}|${s.signature}`;
+      let q = this.waitQueues.get(key);
+      if (!q) {
+        q = { key, language: lang, tierIdx: tier, sub, required: item.requiredSkills, items: [] };
+        this.waitQueues.set(key, q);
+        const byLang = listKey(lang, tier);
+        let set = this.waiting.get(byLang);
+        if (!set) {
+          set = new Set();
+          this.waiting.set(byLang, set);
+        }
+        set.add(q);
       }
-      list.splice(insertionPoint(list, s), 0, s);
-      s.listed.push(key);
+      q.items.splice(insertionPoint(q.items, s), 0, s);
+      s.listed.push(q);
     }
+    s.nextCheck = this.nextCheckAt(s);
     this.waitingCount += 1;
   }
 
   private unlist(s: ItemState): void {
     if (s.listed.length === 0) return;
-    for (const key of s.listed) {
-      const list = this.waiting.get(key);
-      if (!list) continue;
-      const at = insertionPoint(list, s);
-      if (list[at] === s) list.splice(at, 1);
+    for (const q of s.listed) {
+      const at = insertionPoint(q.items, s);
+      if (q.items[at] === s) q.items.splice(at, 1);
+      if (q.items.length === 0) {
+        this.waitQueues.delete(q.key);
+        this.waiting.get(listKey(q.language, q.tierIdx))?.delete(q);
+      }
     }
     s.listed = [];
     this.waitingCount -= 1;
