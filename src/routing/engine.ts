@@ -65,6 +65,8 @@ interface AgentState {
   tierIdx: number;
   langs: Map<string, number>;
   skills: Map<string, number>;
+  /** '' and the agent's skills: where their wait queues are filed. */
+  lookups: string[];
   load: number;
   loadByChannel: Map<string, number>;
   lastFreedAt: Instant;
@@ -101,6 +103,8 @@ interface ItemState {
  */
 interface WaitQueue {
   key: string;
+  /** The first of its required skills by name, '' for none: where agents look it up. */
+  firstSkill: string;
   language: string;
   tierIdx: number;
   sub: SubsidiaryState | undefined;
@@ -177,8 +181,11 @@ export class Router {
   /** language → [siteIdx * 4 + tierIdx] → every agent, whatever their presence: for wait reasons. */
   private readonly roster = new Map<string, Array<Set<AgentState> | undefined>>();
   private readonly items = new Map<string, ItemState>();
-  /** language|tier → the wait queues of that language and tier. */
-  private readonly waiting = new Map<string, Set<WaitQueue>>();
+  /**
+   * language|tier → first required skill ('' for none) → the wait queues: an agent looks
+   * only under the skills they have.
+   */
+  private readonly waiting = new Map<string, Map<string, Set<WaitQueue>>>();
   private readonly waitQueues = new Map<string, WaitQueue>();
   /** skill → [siteIdx * 4 + tierIdx] → agents available with capacity left: a narrower start than the language's set. */
   private readonly freeBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
@@ -333,6 +340,7 @@ export class Router {
       tierIdx: TIER_INDEX[agent.tier],
       langs: new Map(agent.languages.map((l) => [l.tag, l.proficiency])),
       skills: new Map(agent.skills.map((s) => [s.name, s.proficiency])),
+      lookups: ['', ...agent.skills.map((s) => s.name)],
       load: previous?.load ?? 0,
       loadByChannel: previous?.loadByChannel ?? new Map(),
       lastFreedAt: previous?.lastFreedAt ?? now,
@@ -576,18 +584,22 @@ export class Router {
       let pick: ItemState | null = null;
       let pickLang = '';
       for (const lang of agent.langs.keys()) {
-        const queues = this.waiting.get(listKey(lang, agent.tierIdx));
-        if (!queues) continue;
-        for (const q of queues) {
-          if (!q.sub?.serves[agent.site.idx]) continue;
-          if (pick && !before(q.items[0] as ItemState, pick)) continue;
-          if (!this.hasSkills(agent, q.required)) continue;
-          for (const s of q.items) {
-            if (pick && !before(s, pick)) break;
-            if (this.eligibleFor(agent, s, lang, now)) {
-              pick = s;
-              pickLang = lang;
-              break;
+        const bySkill = this.waiting.get(listKey(lang, agent.tierIdx));
+        if (!bySkill) continue;
+        for (const skill of agent.lookups) {
+          const queues = bySkill.get(skill);
+          if (!queues) continue;
+          for (const q of queues) {
+            if (!q.sub?.serves[agent.site.idx]) continue;
+            if (pick && !before(q.items[0] as ItemState, pick)) continue;
+            if (!this.hasSkills(agent, q.required)) continue;
+            for (const s of q.items) {
+              if (pick && !before(s, pick)) break;
+              if (this.eligibleFor(agent, s, lang, now)) {
+                pick = s;
+                pickLang = lang;
+                break;
+              }
             }
           }
         }
@@ -838,13 +850,19 @@ export class Router {
       const key = `${lang}|${tier}|${item.subsidiaryId}|${item.queueId ?? ''}|${s.signature}`;
       let q = this.waitQueues.get(key);
       if (!q) {
-        q = { key, language: lang, tierIdx: tier, sub, required: item.requiredSkills, items: [] };
+        const firstSkill = item.requiredSkills.map((r) => r.name).sort()[0] ?? '';
+        q = { key, firstSkill, language: lang, tierIdx: tier, sub, required: item.requiredSkills, items: [] };
         this.waitQueues.set(key, q);
         const byLang = listKey(lang, tier);
-        let set = this.waiting.get(byLang);
+        let bySkill = this.waiting.get(byLang);
+        if (!bySkill) {
+          bySkill = new Map();
+          this.waiting.set(byLang, bySkill);
+        }
+        let set = bySkill.get(firstSkill);
         if (!set) {
           set = new Set();
-          this.waiting.set(byLang, set);
+          bySkill.set(firstSkill, set);
         }
         set.add(q);
       }
@@ -862,7 +880,10 @@ export class Router {
       if (q.items[at] === s) q.items.splice(at, 1);
       if (q.items.length === 0) {
         this.waitQueues.delete(q.key);
-        this.waiting.get(listKey(q.language, q.tierIdx))?.delete(q);
+        const bySkill = this.waiting.get(listKey(q.language, q.tierIdx));
+        const set = bySkill?.get(q.firstSkill);
+        set?.delete(q);
+        if (set?.size === 0) bySkill?.delete(q.firstSkill);
       }
     }
     s.listed = [];
