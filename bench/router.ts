@@ -414,6 +414,8 @@ function run(name: string, driver: Driver, ops: number, warmup: number) {
     `${name}: filled — ${held.length} assigned, ${driver.waiting()} waiting, ${Math.round(performance.now() - t0)} ms`,
   );
   const lat = new Float64Array(ops);
+  const arrivals: number[] = [];
+  const completions: number[] = [];
   let assigned = 0;
   let ticks = 0;
   let tickMs = 0;
@@ -443,13 +445,18 @@ function run(name: string, driver: Driver, ops: number, warmup: number) {
     hold(placed);
     if (op >= warmup) {
       lat[op - warmup] = t * 1000;
+      (op % 2 === 0 ? arrivals : completions).push(t * 1000);
       assigned += placed.length;
     }
     if (op > 0 && op % 100_000 === 0)
       log(`${name}: ${op} decisions, ${driver.waiting()} waiting, ${held.length} held`);
   }
+  const median = (xs: number[]) => Math.round((xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) * 100) / 100;
+  const p99 = (xs: number[]) => Math.round((xs[Math.floor(xs.length * 0.99)] ?? 0) * 100) / 100;
   return {
     ...figures(lat, assigned, driver.waiting()),
+    arrival: { p50Us: median(arrivals), p99Us: p99(arrivals) },
+    completion: { p50Us: median(completions), p99Us: p99(completions) },
     ticks,
     tickMeanMs: ticks > 0 ? Math.round((tickMs / ticks) * 1000) / 1000 : 0,
   };

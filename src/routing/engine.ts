@@ -188,6 +188,7 @@ export class Router {
   private readonly waiting = new Map<string, Map<string, Set<WaitQueue>>>();
   private readonly waitQueues = new Map<string, WaitQueue>();
   /** skill → [siteIdx * 4 + tierIdx] → agents available with capacity left: a narrower start than the language's set. */
+  private readonly rosterBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
   private readonly freeBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
   /** Agents with scheduled shifts: when a minute passes, those on shift and free look for work. */
   private readonly shifted = new Set<AgentState>();
@@ -354,6 +355,7 @@ export class Router {
     this.agents.set(agent.id, state);
     if (agent.shift) this.shifted.add(state);
     for (const tag of state.langs.keys()) this.slot(this.roster, tag, state).add(state);
+    for (const name of state.skills.keys()) this.slot(this.rosterBySkill, name, state).add(state);
     this.refreshFree(state);
     return this.pull(state, now, 'agent_free');
   }
@@ -770,22 +772,26 @@ export class Router {
         code: 'no_agent_of_tier',
         message: `no ${item.tier} agent speaking ${langs.join(' or ')} at an open site`,
       };
-    const optional = this.demanded(item, ring?.optional ?? 'none');
-    const skilled = ofTier.some((set) => {
-      for (const a of set)
-        if (
-          [...item.requiredSkills, ...optional].every((r) => (a.skills.get(r.name) ?? 0) >= r.minProficiency)
-        )
-          return true;
-      return false;
-    });
+    const needs = [...item.requiredSkills, ...this.demanded(item, ring?.optional ?? 'none')];
+    // Scan the smallest roster among the language's and each needed skill's, not every speaker.
+    const skilled = open.some((s) =>
+      langs.some((l) => {
+        const k = s.idx * 4 + tier;
+        let set = this.roster.get(l)?.[k];
+        for (const r of needs) {
+          const bySkill = this.rosterBySkill.get(r.name)?.[k];
+          if (!bySkill || !set || bySkill.size < set.size) set = bySkill;
+        }
+        if (!set) return false;
+        for (const a of set) if (a.langs.has(l) && this.hasSkills(a, needs)) return true;
+        return false;
+      }),
+    );
     if (!skilled) {
-      const needs = [...item.requiredSkills, ...optional]
-        .map((r) => `${r.name} ≥ ${r.minProficiency}`)
-        .join(', ');
+      const listed = needs.map((r) => `${r.name} ≥ ${r.minProficiency}`).join(', ');
       return {
         code: 'no_agent_with_skills',
-        message: `no ${item.tier} agent at an open site has ${needs}${later}`,
+        message: `no ${item.tier} agent at an open site has ${listed}${later}`,
       };
     }
     return {
@@ -839,6 +845,7 @@ export class Router {
     a.inFree = false;
     this.shifted.delete(a);
     for (const tag of a.langs.keys()) this.slot(this.roster, tag, a).delete(a);
+    for (const name of a.skills.keys()) this.slot(this.rosterBySkill, name, a).delete(a);
   }
 
   private list(s: ItemState, now: Instant): void {
