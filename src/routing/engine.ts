@@ -142,11 +142,12 @@ function insertionPoint(list: ItemState[], x: ItemState): number {
 }
 
 const listKey = (language: string, tierIdx: number): string => `${language}|${tierIdx}`;
-const signatureOf = (skills: SkillRequirement[]): string =>
-  skills
-    .map((r) => `${r.name}:${r.minProficiency}`)
-    .sort()
-    .join(',');
+function signatureOf(skills: SkillRequirement[]): string {
+  if (skills.length === 0) return '';
+  const parts: string[] = [];
+  for (const r of skills) parts.push(`${r.name}:${r.minProficiency}`);
+  return parts.sort().join(',');
+}
 
 function requireValid(issues: FieldIssue[]): void {
   if (issues.length > 0)
@@ -645,7 +646,9 @@ export class Router {
     if (a.presence !== 'available' || agent.load >= a.capacity.total) return false;
     if ((agent.loadByChannel.get(item.channel) ?? 0) >= (a.capacity.perChannel[item.channel] ?? 0))
       return false;
-    return !a.shift || a.shift.some((w) => w.from <= now && now < w.to);
+    if (!a.shift) return true;
+    for (const w of a.shift) if (w.from <= now && now < w.to) return true;
+    return false;
   }
 
   /** Capacity, shift and skills (language, site and tier are the index's). */
@@ -730,6 +733,7 @@ export class Router {
 
   /** The first hard rule no agent passes, in the order the engine applies them. */
   private explain(state: ItemState, now: Instant): WaitReason {
+    // Loops, not closures: this runs for every item that waits.
     const item = state.item;
     const sub = this.subsidiaries.get(item.subsidiaryId);
     if (!sub || sub.serving.length === 0)
@@ -741,62 +745,64 @@ export class Router {
       pending && !fb
         ? `; ${pending.fallback} is accepted after ${Math.round(pending.afterMs / 1000)} s of waiting`
         : '';
-    const speaks = (site: SiteState): boolean =>
-      langs.some((l) => {
-        const byKey = this.roster.get(l);
-        return !!byKey && [0, 1, 2, 3].some((t) => (byKey[site.idx * 4 + t]?.size ?? 0) > 0);
-      });
-    const speaking = sub.serving.filter(speaks);
-    if (speaking.length === 0)
-      return {
-        code: 'language_not_served',
-        message: `no agent at a site serving ${item.subsidiaryId} speaks ${langs.join(' or ')}${later}`,
-      };
     const ring = this.queueOf(item).rings[this.ringIndex(state, now)];
-    const open = speaking.filter(
-      (s) => (!ring?.sites || ring.sites.has(s.site.id)) && this.openFor(s, item.subsidiaryId, now),
-    );
-    if (open.length === 0)
-      return {
-        code: 'no_site_open',
-        message: `no site with agents speaking ${langs.join(' or ')} is open now (${speaking
-          .map((s) => s.site.id)
-          .join(', ')}); the item waits for the first opening${later}`,
-      };
     const tier = TIER_INDEX[item.tier];
-    const ofTier = open.flatMap((s) =>
-      langs.map((l) => this.roster.get(l)?.[s.idx * 4 + tier]).filter((x) => !!x),
-    );
-    if (ofTier.every((set) => set.size === 0))
-      return {
-        code: 'no_agent_of_tier',
-        message: `no ${item.tier} agent speaking ${langs.join(' or ')} at an open site`,
-      };
     const needs = [...item.requiredSkills, ...this.demanded(item, ring?.optional ?? 'none')];
-    // Scan the smallest roster among the language's and each needed skill's, not every speaker.
-    const skilled = open.some((s) =>
-      langs.some((l) => {
-        const k = s.idx * 4 + tier;
+    let speaking = 0;
+    let open = 0;
+    let ofTier = 0;
+    for (const site of sub.serving) {
+      let speaks = false;
+      for (const l of langs) {
+        const byKey = this.roster.get(l);
+        if (!byKey) continue;
+        for (let t = 0; t < 4; t++) if ((byKey[site.idx * 4 + t]?.size ?? 0) > 0) speaks = true;
+      }
+      if (!speaks) continue;
+      speaking++;
+      if ((ring?.sites && !ring.sites.has(site.site.id)) || !this.openFor(site, item.subsidiaryId, now))
+        continue;
+      open++;
+      const k = site.idx * 4 + tier;
+      for (const l of langs) {
         let set = this.roster.get(l)?.[k];
+        if (!set || set.size === 0) continue;
+        ofTier++;
+        // Scan the smallest roster among the language's and each needed skill's, not every speaker.
         for (const r of needs) {
           const bySkill = this.rosterBySkill.get(r.name)?.[k];
-          if (!bySkill || !set || bySkill.size < set.size) set = bySkill;
+          if (!bySkill || bySkill.size < set.size) set = bySkill;
+          if (!set) break;
         }
-        if (!set) return false;
-        for (const a of set) if (a.langs.has(l) && this.hasSkills(a, needs)) return true;
-        return false;
-      }),
-    );
-    if (!skilled) {
-      const listed = needs.map((r) => `${r.name} ≥ ${r.minProficiency}`).join(', ');
-      return {
-        code: 'no_agent_with_skills',
-        message: `no ${item.tier} agent at an open site has ${listed}${later}`,
-      };
+        if (!set) continue;
+        for (const a of set)
+          if (a.langs.has(l) && this.hasSkills(a, needs))
+            return {
+              code: 'all_agents_busy',
+              message: `every qualified agent is busy, away, offline, out of shift or at capacity${later}`,
+            };
+      }
     }
+    const spoken = langs.join(' or ');
+    if (speaking === 0)
+      return {
+        code: 'language_not_served',
+        message: `no agent at a site serving ${item.subsidiaryId} speaks ${spoken}${later}`,
+      };
+    if (open === 0)
+      return {
+        code: 'no_site_open',
+        message: `no site with agents speaking ${spoken} is open now; the item waits for the first opening${later}`,
+      };
+    if (ofTier === 0)
+      return {
+        code: 'no_agent_of_tier',
+        message: `no ${item.tier} agent speaking ${spoken} at an open site`,
+      };
+    const listed = needs.map((r) => `${r.name} ≥ ${r.minProficiency}`).join(', ');
     return {
-      code: 'all_agents_busy',
-      message: `every qualified agent is busy, away, offline, out of shift or at capacity${later}`,
+      code: 'no_agent_with_skills',
+      message: `no ${item.tier} agent at an open site has ${listed}${later}`,
     };
   }
 
@@ -857,7 +863,9 @@ export class Router {
       const key = `${lang}|${tier}|${item.subsidiaryId}|${item.queueId ?? ''}|${s.signature}`;
       let q = this.waitQueues.get(key);
       if (!q) {
-        const firstSkill = item.requiredSkills.map((r) => r.name).sort()[0] ?? '';
+        let firstSkill = '';
+        for (const r of item.requiredSkills)
+          if (firstSkill === '' || r.name < firstSkill) firstSkill = r.name;
         q = { key, firstSkill, language: lang, tierIdx: tier, sub, required: item.requiredSkills, items: [] };
         this.waitQueues.set(key, q);
         const byLang = listKey(lang, tier);
@@ -922,7 +930,9 @@ export class Router {
   private demanded(item: WorkItem, optional: Ring['optionalSkills']): SkillRequirement[] {
     if (optional === 'none' || item.optionalSkills.length === 0) return [];
     if (optional === 'all') return item.optionalSkills;
-    return item.optionalSkills.filter((s) => optional.includes(s.name));
+    const kept: SkillRequirement[] = [];
+    for (const r of item.optionalSkills) if (optional.includes(r.name)) kept.push(r);
+    return kept;
   }
 
   private activeFallback(sub: SubsidiaryState, s: ItemState, now: Instant): string | null {
@@ -933,12 +943,15 @@ export class Router {
   /** When the item's situation next changes by itself: its next ring or its fallback language. */
   private nextCheckAt(s: ItemState): Instant {
     let next = Number.POSITIVE_INFINITY;
-    const consider = (t: Instant): void => {
+    for (const r of this.queueOf(s.item).rings) {
+      const t = s.queuedAt + r.afterMs;
       if (t > s.routedAt && t < next) next = t;
-    };
-    for (const r of this.queueOf(s.item).rings) consider(s.queuedAt + r.afterMs);
+    }
     const f = this.subsidiaries.get(s.item.subsidiaryId)?.fallbacks.get(s.item.language);
-    if (f) consider(s.queuedAt + f.afterMs);
+    if (f) {
+      const t = s.queuedAt + f.afterMs;
+      if (t > s.routedAt && t < next) next = t;
+    }
     return next;
   }
 }
