@@ -1,6 +1,6 @@
 /**
  * The pure router on one core: a generated world of 10,000 agents over 12 sites, 40
- * languages and 200 skills, held at about 5,000 waiting items while arrivals and
+ * languages and 200 skills, held at 5,000 waiting items while arrivals and
  * completions interleave (each arrival asks "which agent?", each completion "which item
  * next for this agent?": both are decisions). Beside it, a naive router that scans every
  * agent for each arrival and every waiting item for each completion, with the same
@@ -430,7 +430,9 @@ function run(name: string, driver: Driver, ops: number, warmup: number) {
     }
     let t: number;
     let placed: string[];
-    if (op % 2 === 0 || held.length === 0) {
+    // Steady state: a completion when more than WAITING items wait, an arrival otherwise.
+    const arriving = held.length === 0 || driver.waiting() <= WAITING;
+    if (arriving) {
       const item = arrival(next++, now);
       t = performance.now();
       placed = driver.submit(item, now);
@@ -445,13 +447,14 @@ function run(name: string, driver: Driver, ops: number, warmup: number) {
     hold(placed);
     if (op >= warmup) {
       lat[op - warmup] = t * 1000;
-      (op % 2 === 0 ? arrivals : completions).push(t * 1000);
+      (arriving ? arrivals : completions).push(t * 1000);
       assigned += placed.length;
     }
     if (op > 0 && op % 100_000 === 0)
       log(`${name}: ${op} decisions, ${driver.waiting()} waiting, ${held.length} held`);
   }
-  const median = (xs: number[]) => Math.round((xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) * 100) / 100;
+  const median = (xs: number[]) =>
+    Math.round((xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0) * 100) / 100;
   const p99 = (xs: number[]) => Math.round((xs[Math.floor(xs.length * 0.99)] ?? 0) * 100) / 100;
   return {
     ...figures(lat, assigned, driver.waiting()),
@@ -508,20 +511,22 @@ for (const w of router.waitingItems()) reasons[w.reason.code] = (reasons[w.reaso
 log(`engine: why items wait at the end: ${JSON.stringify(reasons)}`);
 
 const naive = new NaiveRouter(agents, NOW0);
-const baseline = values['skip-naive'] ? null : run(
-  'naive',
-  {
-    submit: (item, now) => (naive.submit(item, now) ? [item.id] : []),
-    release: (id, now) => {
-      const taken = naive.release(id, now);
-      return taken ? [taken] : [];
-    },
-    waiting: () => naive.waiting.length,
-    tick: () => [],
-  },
-  NAIVE_OPS,
-  Math.min(WARMUP, NAIVE_OPS / 10),
-);
+const baseline = values['skip-naive']
+  ? null
+  : run(
+      'naive',
+      {
+        submit: (item, now) => (naive.submit(item, now) ? [item.id] : []),
+        release: (id, now) => {
+          const taken = naive.release(id, now);
+          return taken ? [taken] : [];
+        },
+        waiting: () => naive.waiting.length,
+        tick: () => [],
+      },
+      NAIVE_OPS,
+      Math.min(WARMUP, NAIVE_OPS / 10),
+    );
 if (baseline) log(`naive: ${JSON.stringify(baseline)}`);
 
 console.log(
