@@ -456,8 +456,8 @@ export class Router {
 
   /**
    * Time passes: items whose ring widened or whose fallback language became acceptable
-   * are tried again, and every waiting item once a minute (sites open and close, shifts
-   * start). Call it every few seconds.
+   * are tried again; every waiting item when a site opened or closed since the last
+   * minute; and free agents with shift windows look for work. Call it every few seconds.
    */
   tick(now: Instant): Decision[] {
     const minute = Math.floor(now / MINUTE);
