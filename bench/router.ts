@@ -159,9 +159,15 @@ const agents: Agent[] = Array.from({ length: AGENTS }, (_, i) => {
   };
 });
 
+/** Agents who can take work at the start: available, at a site open then. */
+const servers = agents.filter((a) => {
+  const site = sites.find((s) => s.id === a.siteId) as RoutingSite;
+  return a.presence === 'available' && isSiteOpen(site.calendar, site.timeZone, new Date(NOW0));
+});
+
 /** An item some agent of the world could serve: its language, skills it has, its tier, a subsidiary its site serves. */
 function makeItem(n: number, now: number): WorkItem {
-  const like = agents[int(agents.length)] as Agent;
+  const like = servers[int(servers.length)] as Agent;
   const site = sites.find((s) => s.id === like.siteId) as RoutingSite;
   // One skill of a product line the agent knows (sometimes none), at a level most of that team has.
   const req: SkillRequirement[] = [];
@@ -430,8 +436,8 @@ function run(name: string, driver: Driver, ops: number, warmup: number) {
     }
     let t: number;
     let placed: string[];
-    // Steady state: a completion when more than WAITING items wait, an arrival otherwise.
-    const arriving = held.length === 0 || driver.waiting() <= WAITING;
+    // Arrivals and completions alternate; an arrival gives way to a completion while more than 110 % of WAITING wait.
+    const arriving = held.length === 0 || (op % 2 === 0 && driver.waiting() <= WAITING * 1.1);
     if (arriving) {
       const item = arrival(next++, now);
       t = performance.now();
