@@ -16,6 +16,18 @@ export const EVENTS = {
   'conversation.status_changed': z.object({ conversationId: id, from: z.string(), to: z.string() }),
   'message.received': z.object({ messageId: id, conversationId: id, subsidiaryId: id }),
   'message.queued': z.object({ messageId: id, conversationId: id, subsidiaryId: id }),
+  'conversation.assigned': z.object({
+    conversationId: id,
+    subsidiaryId: id,
+    agentId: id,
+    siteId: id,
+  }),
+  'conversation.escalated': z.object({
+    conversationId: id,
+    subsidiaryId: id,
+    tier: z.enum(['level1', 'level2', 'expert', 'back_office']),
+    reason: z.string(),
+  }),
   'agent.presence_changed': z.object({
     agentId: id,
     siteId: id,

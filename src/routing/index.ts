@@ -1,5 +1,14 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
 export { Router, TIERS, type WaitingItem } from './engine.ts';
 export { DEFAULT_WEIGHTS, SCORE_PARTS } from './score.ts';
+export {
+  claimAssignment,
+  loadRoutingWorld,
+  RoutingService,
+  type RoutingServiceOptions,
+  routingSite,
+  type SyncReport,
+  startRouting,
+} from './service.ts';
 export * from './sla.ts';
 export type * from './types.ts';

@@ -378,6 +378,29 @@ export interface ImapCursorsTable {
   last_refusal: string | null;
 }
 
+// routing (migration 0011)
+
+/** One decision of the router about a conversation, or an escalation: what a supervisor reads to see why. */
+export interface RoutingDecisionsTable {
+  id: string;
+  conversation_id: string;
+  subsidiary_id: string;
+  kind: 'assigned' | 'waiting' | 'escalated';
+  trigger: string;
+  tier: 'level1' | 'level2' | 'expert' | 'back_office';
+  agent_id: string | null;
+  site_id: string | null;
+  ring: number | null;
+  language: string | null;
+  fallback_language: Generated<boolean>;
+  score_total: number | null;
+  score_parts: Json<Array<{ name: string; value: number; weight: number; contribution: number }>>;
+  reason_code: string | null;
+  reason: string | null;
+  actor_id: string | null;
+  at: Timestamp;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -430,6 +453,7 @@ export interface Database {
   sms_outbound_parts: SmsOutboundPartsTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  routing_decisions: RoutingDecisionsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

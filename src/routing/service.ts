@@ -1,0 +1,434 @@
+import { type Bus, recordEvent } from '../bus/index.ts';
+import { newId, SYSTEM_ACTOR } from '../core/index.ts';
+import { type Db, type Row, recordAudit } from '../store/index.ts';
+import { Router } from './engine.ts';
+import type { Agent, Assignment, Decision, RoutingSite, RoutingWorld, Tier, WorkItem } from './types.ts';
+
+/**
+ * The assignment service: the pure Router kept in step with the store. The store is the
+ * truth — conversations open and unassigned are the waiting work, conversations assigned
+ * are agents' load, agents' rows hold their presence — and every `sync` reconciles the
+ * router with it, so a restart (a new service) rebuilds everything and forgets nothing.
+ * An assignment counts only once claimed in the store by a conditional update, so several
+ * processes, each with its own Router, never assign one conversation twice.
+ * Offers are auto-accepted in this first slice: the claim is the assignment.
+ */
+export interface RoutingServiceOptions {
+  now: () => Date;
+  onError?: (error: unknown) => void;
+}
+
+export interface SyncReport {
+  assigned: number;
+  lost: number;
+  waiting: number;
+}
+
+type ConversationRow = Pick<
+  Row<'conversations'>,
+  | 'id'
+  | 'subsidiary_id'
+  | 'channel'
+  | 'language'
+  | 'tier'
+  | 'required_skills'
+  | 'priority'
+  | 'status'
+  | 'assignee_id'
+  | 'first_response_due_at'
+  | 'resolution_due_at'
+  | 'first_responded_at'
+  | 'created_at'
+>;
+
+const ms = (d: Date | string): number => new Date(d).getTime();
+
+/** A site as the router sees it. Cost per hour stands for the cost per contact: the score compares sites only. */
+export function routingSite(row: Row<'sites'>): RoutingSite {
+  return {
+    id: row.id,
+    timeZone: row.time_zone,
+    calendar: row.calendar,
+    subsidiaryIds: row.subsidiary_ids,
+    costPerContact: row.cost_per_hour_minor,
+    qualityIndex: Number(row.quality_index),
+  };
+}
+
+/** The world of the store: its sites and, with default policies, the subsidiaries they serve. */
+export async function loadRoutingWorld(db: Db): Promise<{ world: RoutingWorld; signature: string }> {
+  const sites = await db.selectFrom('sites').selectAll().orderBy('id').execute();
+  const subsidiaries = await db.selectFrom('subsidiaries').select('id').orderBy('id').execute();
+  return {
+    world: { sites: sites.map(routingSite), subsidiaries: subsidiaries.map((s) => ({ id: s.id })) },
+    signature: [...sites.map((s) => `${s.id}:${s.version}`), ...subsidiaries.map((s) => s.id)].join(','),
+  };
+}
+
+function workItem(row: ConversationRow): WorkItem {
+  const due = row.first_responded_at ? row.resolution_due_at : row.first_response_due_at;
+  return {
+    id: row.id,
+    subsidiaryId: row.subsidiary_id,
+    channel: row.channel,
+    language: row.language,
+    requiredSkills: row.required_skills.map((name) => ({ name, minProficiency: 1 })),
+    optionalSkills: [],
+    tier: row.tier,
+    priority: row.priority,
+    slaDueAt: due ? ms(due) : null,
+    segment: null,
+    preferredAgentId: null,
+    arrivedAt: ms(row.created_at),
+  };
+}
+
+/**
+ * Capacity as this router may use it: the agent's own, less what they hold that this
+ * router did not assign (before a restart, or through another process).
+ */
+function routingAgent(row: Row<'agents'>, heldElsewhere: string[]): Agent {
+  const perChannel: Partial<Record<string, number>> = { ...row.capacity.perChannel };
+  for (const channel of heldElsewhere) perChannel[channel] = Math.max(0, (perChannel[channel] ?? 0) - 1);
+  return {
+    id: row.id,
+    siteId: row.site_id,
+    languages: row.languages,
+    skills: row.skills,
+    tier: row.tier,
+    capacity: { perChannel, total: Math.max(0, row.capacity.total - heldElsewhere.length) },
+    presence: row.presence,
+    shift: null,
+  };
+}
+
+/**
+ * Claim an assignment in the store: the agent's row is locked (claims for one agent
+ * queue up, so their capacity holds across processes), then the conversation changes
+ * only if it is still open and nobody's. False when another claim won.
+ */
+export async function claimAssignment(db: Db, decision: Assignment, tier: Tier, now: Date): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const agent = await trx
+      .selectFrom('agents')
+      .select(['capacity', 'site_id', 'presence'])
+      .where('id', '=', decision.agentId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!agent || agent.presence !== 'available') return false;
+    const conversation = await trx
+      .selectFrom('conversations')
+      .select(['channel', 'subsidiary_id'])
+      .where('id', '=', decision.itemId)
+      .executeTakeFirst();
+    if (!conversation) return false;
+    const held = await trx
+      .selectFrom('conversations')
+      .select('channel')
+      .where('assignee_id', '=', decision.agentId)
+      .where('status', '=', 'assigned')
+      .execute();
+    const onChannel = held.filter((h) => h.channel === conversation.channel).length;
+    if (held.length >= agent.capacity.total) return false;
+    if (onChannel >= (agent.capacity.perChannel[conversation.channel] ?? 0)) return false;
+    const result = await trx
+      .updateTable('conversations')
+      .set((eb) => ({
+        assignee_id: decision.agentId,
+        site_id: agent.site_id,
+        status: 'assigned',
+        version: eb('version', '+', 1),
+        updated_at: now,
+      }))
+      .where('id', '=', decision.itemId)
+      .where('status', '=', 'open')
+      .where('assignee_id', 'is', null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) return false;
+    await trx
+      .insertInto('routing_decisions')
+      .values({
+        id: newId(),
+        conversation_id: decision.itemId,
+        subsidiary_id: conversation.subsidiary_id,
+        kind: 'assigned',
+        trigger: decision.trigger,
+        tier,
+        agent_id: decision.agentId,
+        site_id: decision.siteId,
+        ring: decision.ring,
+        language: decision.language,
+        fallback_language: decision.fallbackLanguage,
+        score_total: decision.score.total,
+        score_parts: JSON.stringify(decision.score.parts),
+        reason_code: null,
+        reason: null,
+        actor_id: null,
+        at: now,
+      })
+      .execute();
+    await recordAudit(trx, SYSTEM_ACTOR, undefined, {
+      action: 'route',
+      entity: 'conversation',
+      entityId: decision.itemId,
+      subsidiaryId: conversation.subsidiary_id,
+      siteId: agent.site_id,
+      changes: { assigneeId: decision.agentId, status: 'assigned' },
+    });
+    await recordEvent(trx, 'conversation.assigned', {
+      conversationId: decision.itemId,
+      subsidiaryId: conversation.subsidiary_id,
+      agentId: decision.agentId,
+      siteId: agent.site_id,
+    });
+    await recordEvent(trx, 'conversation.status_changed', {
+      conversationId: decision.itemId,
+      from: 'open',
+      to: 'assigned',
+    });
+    return true;
+  });
+}
+
+export class RoutingService {
+  readonly #db: Db;
+  readonly #options: RoutingServiceOptions;
+  #router: Router | undefined;
+  #signature = '';
+  /** Items this router holds as assigned (claimed), with their agent and tier. */
+  readonly #mine = new Map<string, { agentId: string; tier: Tier }>();
+  /** Items waiting in this router, with their tier. */
+  readonly #waiting = new Map<string, Tier>();
+  /** The last wait reason recorded per item: a new one is recorded only when it changes. */
+  readonly #lastReason = new Map<string, string>();
+  readonly #agents = new Map<string, string>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #kicked = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  readonly #cleanups: Array<() => Promise<void>> = [];
+
+  constructor(db: Db, options: RoutingServiceOptions) {
+    this.#db = db;
+    this.#options = options;
+  }
+
+  /** Start: rebuild from the store, then reconcile every `everyMs` and whenever kicked. */
+  async start(everyMs = 5000): Promise<SyncReport> {
+    const report = await this.sync();
+    this.#timer = setInterval(() => this.kick(), everyMs);
+    this.#timer.unref();
+    return report;
+  }
+
+  /** Run this when the service stops (e.g. leave the bus). */
+  onStop(cleanup: () => Promise<void>): void {
+    this.#cleanups.push(cleanup);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    for (const cleanup of this.#cleanups) await cleanup();
+    await this.#chain.catch(() => undefined);
+  }
+
+  /** Something changed in the store (an event came): reconcile soon, once for many kicks. */
+  kick(): void {
+    if (this.#kicked || this.#stopped) return;
+    this.#kicked = true;
+    setImmediate(() => {
+      this.#kicked = false;
+      this.sync().catch((error) => this.#options.onError?.(error));
+    });
+  }
+
+  /** Reconcile the router with the store and claim what it assigns. Calls run one at a time. */
+  sync(): Promise<SyncReport> {
+    const run = this.#chain.then(() => this.#reconcile());
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The router, for reading (wait reasons, positions); undefined before the first sync. */
+  get router(): Router | undefined {
+    return this.#router;
+  }
+
+  async #reconcile(): Promise<SyncReport> {
+    const now = this.#options.now();
+    const at = now.getTime();
+    const db = this.#db;
+    const { world, signature } = await loadRoutingWorld(db);
+    if (!this.#router || signature !== this.#signature) {
+      // Sites changed (or first start): a new router; what this one assigned becomes load held elsewhere.
+      this.#router = new Router(world);
+      this.#signature = signature;
+      this.#mine.clear();
+      this.#waiting.clear();
+      this.#agents.clear();
+    }
+    const router = this.#router;
+    const rows: ConversationRow[] = await db
+      .selectFrom('conversations')
+      .select([
+        'id',
+        'subsidiary_id',
+        'channel',
+        'language',
+        'tier',
+        'required_skills',
+        'priority',
+        'status',
+        'assignee_id',
+        'first_response_due_at',
+        'resolution_due_at',
+        'first_responded_at',
+        'created_at',
+      ])
+      .where('status', 'in', ['open', 'assigned'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const decisions: Decision[] = [];
+
+    // What this router holds and the store no longer agrees with.
+    for (const [id, held] of [...this.#mine]) {
+      const row = byId.get(id);
+      if (row?.status === 'assigned' && row.assignee_id === held.agentId) continue;
+      if (row?.status === 'open' && row.assignee_id === null) {
+        // Escalated or handed back: routed again with its tier, keeping its arrival.
+        this.#mine.delete(id);
+        this.#waiting.set(id, row.tier);
+        decisions.push(...router.escalate(id, row.tier, at));
+      } else {
+        this.#mine.delete(id);
+        decisions.push(...router.release(id, at));
+      }
+    }
+    for (const [id, tier] of [...this.#waiting]) {
+      const row = byId.get(id);
+      if (!row || row.status !== 'open' || row.assignee_id !== null) {
+        router.withdraw(id);
+        this.#waiting.delete(id);
+        this.#lastReason.delete(id);
+      } else if (row.tier !== tier) {
+        this.#waiting.set(id, row.tier);
+        decisions.push(...router.escalate(id, row.tier, at));
+      }
+    }
+
+    // Agents, with what they hold that this router did not assign.
+    const heldElsewhere = new Map<string, string[]>();
+    for (const row of rows)
+      if (row.status === 'assigned' && row.assignee_id && !this.#mine.has(row.id)) {
+        const list = heldElsewhere.get(row.assignee_id) ?? [];
+        list.push(row.channel);
+        heldElsewhere.set(row.assignee_id, list);
+      }
+    const agents = await db.selectFrom('agents').selectAll().orderBy('id').execute();
+    for (const row of agents) {
+      const agent = routingAgent(row, heldElsewhere.get(row.id) ?? []);
+      const key = JSON.stringify(agent);
+      if (this.#agents.get(row.id) === key) continue;
+      try {
+        decisions.push(...router.upsertAgent(agent, at));
+        this.#agents.set(row.id, key);
+      } catch (error) {
+        // An agent the router refuses (no languages…) takes no work; the others still do.
+        this.#options.onError?.(error);
+      }
+    }
+
+    // New work: open and nobody's.
+    for (const row of rows) {
+      if (row.status !== 'open' || row.assignee_id !== null) continue;
+      if (this.#waiting.has(row.id) || this.#mine.has(row.id)) continue;
+      this.#waiting.set(row.id, row.tier);
+      decisions.push(router.submit(workItem(row), at));
+    }
+    decisions.push(...router.tick(at));
+
+    const report: SyncReport = { assigned: 0, lost: 0, waiting: 0 };
+    while (decisions.length > 0) {
+      const decision = decisions.shift() as Decision;
+      const tier = this.#waiting.get(decision.itemId) ?? byId.get(decision.itemId)?.tier ?? 'level1';
+      if (decision.kind === 'waiting') {
+        await this.#recordWait(decision, tier, byId.get(decision.itemId)?.subsidiary_id, now);
+        continue;
+      }
+      this.#waiting.delete(decision.itemId);
+      this.#lastReason.delete(decision.itemId);
+      if (await claimAssignment(db, decision, tier, now)) {
+        this.#mine.set(decision.itemId, { agentId: decision.agentId, tier });
+        report.assigned += 1;
+      } else {
+        // Another claim won (or the agent went away): the item leaves this router; the next sync sees the truth.
+        report.lost += 1;
+        decisions.push(...router.release(decision.itemId, at));
+        this.#agents.delete(decision.agentId);
+      }
+    }
+    report.waiting = this.#waiting.size;
+    return report;
+  }
+
+  async #recordWait(
+    decision: Extract<Decision, { kind: 'waiting' }>,
+    tier: Tier,
+    subsidiaryId: string | undefined,
+    now: Date,
+  ): Promise<void> {
+    if (!subsidiaryId || this.#lastReason.get(decision.itemId) === decision.reason.code) return;
+    this.#lastReason.set(decision.itemId, decision.reason.code);
+    await this.#db
+      .insertInto('routing_decisions')
+      .values({
+        id: newId(),
+        conversation_id: decision.itemId,
+        subsidiary_id: subsidiaryId,
+        kind: 'waiting',
+        trigger: decision.trigger,
+        tier,
+        agent_id: null,
+        site_id: null,
+        ring: null,
+        language: null,
+        score_total: null,
+        score_parts: '[]',
+        reason_code: decision.reason.code,
+        reason: decision.reason.message,
+        actor_id: null,
+        at: now,
+      })
+      .execute();
+  }
+}
+
+/** Start the service on a store; a bus, when given, kicks it on every event that changes routing. */
+export async function startRouting(
+  db: Db,
+  options: RoutingServiceOptions & {
+    bus?: Bus | undefined;
+    everyMs?: number | undefined;
+  },
+): Promise<RoutingService> {
+  const service = new RoutingService(db, options);
+  await service.start(options.everyMs);
+  if (options.bus)
+    service.onStop(
+      await options.bus.subscribe(
+        'routing',
+        [
+          'conversation.created',
+          'conversation.status_changed',
+          'conversation.escalated',
+          'message.received',
+          'agent.presence_changed',
+        ],
+        async () => service.kick(),
+      ),
+    );
+  return service;
+}
