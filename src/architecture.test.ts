@@ -20,7 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   routing: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
   server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'channels', 'demo'],
-  cli: ['core', 'store', 'organisation', 'server', 'demo'],
+  cli: ['core', 'store', 'organisation', 'server', 'demo', 'routing'],
   testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'channels', 'server'],
 };
 

@@ -7,6 +7,7 @@ import { initialiseGroup } from '../organisation/index.ts';
 import { startRelais, storeFor } from '../server/index.ts';
 import { loadMigrations, migrate } from '../store/index.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { simulateCommand } from './simulate.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 type Env = Record<string, string | undefined>;
@@ -211,4 +212,4 @@ ${STORE_HELP}`,
   },
 };
 
-export const commands: Command[] = [serve, migrateCommand, demo, init];
+export const commands: Command[] = [serve, migrateCommand, demo, init, simulateCommand];

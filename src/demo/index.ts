@@ -126,6 +126,47 @@ export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promis
   };
 }
 
+/**
+ * The demo organisation as plain data, without a store: the same subsidiaries, sites and
+ * agents (tier, languages, skills, capacity) as createDemoWorld makes from the same seed,
+ * with readable ids (subsidiary codes, site codes, `PAR-1` …). For the routing simulator.
+ */
+export function demoOrganisation(seed: number, now: Date) {
+  const org = buildOrganisation(new Random(seed), now, '');
+  const codeOfSubsidiary = new Map([...org.subsidiaryIds].map(([code, id]) => [id, code]));
+  const siteCode = new Map(org.builtSites.map((s) => [s.id, s.spec.code]));
+  const perSite = new Map<string, number>();
+  return {
+    subsidiaries: SUBSIDIARIES.map((s) => ({ ...s })),
+    sites: org.builtSites.map((s) => ({
+      id: s.spec.code,
+      name: s.spec.name,
+      timeZone: s.spec.timeZone,
+      calendar: s.calendar,
+      subsidiaryIds: s.subsidiaryIds.map((id) => codeOfSubsidiary.get(id) ?? id),
+      costPerHourMinor: s.spec.costPerHourMinor,
+      qualityIndex: s.spec.qualityIndex,
+      country: s.spec.country,
+    })),
+    agents: org.agents.map((a) => {
+      const code = siteCode.get(a.site_id) ?? a.site_id;
+      const n = (perSite.get(code) ?? 0) + 1;
+      perSite.set(code, n);
+      return {
+        id: `${code}-${n}`,
+        siteId: code,
+        tier: a.tier,
+        languages: JSON.parse(String(a.languages)) as Array<{ tag: string; proficiency: number }>,
+        skills: JSON.parse(String(a.skills)) as Array<{ name: string; proficiency: number }>,
+        capacity: JSON.parse(String(a.capacity)) as {
+          perChannel: Partial<Record<string, number>>;
+          total: number;
+        },
+      };
+    }),
+  };
+}
+
 /** Each subsidiary's customer-service mailbox: mail to it over SMTP opens a conversation. */
 export const DEMO_MAILBOXES: Record<string, string> = {
   FR: 'service.fr@relais.example',

@@ -10,5 +10,17 @@ export {
   type SyncReport,
   startRouting,
 } from './service.ts';
+export * from './simulate.ts';
 export * from './sla.ts';
 export type * from './types.ts';
+export {
+  EscalationInput,
+  escalateConversation,
+  listQueues,
+  QueueFilter,
+  QueueItem,
+  QueueView,
+  RoutingDecision,
+  routingHistory,
+  SERVICE_RATE_WINDOW_MS,
+} from './queues.ts';
