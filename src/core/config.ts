@@ -114,6 +114,10 @@ const ConfigSchema = z.object({
     .max(10_000)
     .default(20)
     .describe('SMS parts sent per second, at most (the rate the operator grants)'),
+  RELAIS_ROUTING: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe('run the assignment service: waiting conversations go to agents by the router'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,5 +1,16 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
 export { Router, TIERS, type WaitingItem } from './engine.ts';
+export {
+  EscalationInput,
+  escalateConversation,
+  listQueues,
+  QueueFilter,
+  QueueItem,
+  QueueView,
+  RoutingDecision,
+  routingHistory,
+  SERVICE_RATE_WINDOW_MS,
+} from './queues.ts';
 export { DEFAULT_WEIGHTS, SCORE_PARTS } from './score.ts';
 export {
   claimAssignment,
@@ -13,14 +24,3 @@ export {
 export * from './simulate.ts';
 export * from './sla.ts';
 export type * from './types.ts';
-export {
-  EscalationInput,
-  escalateConversation,
-  listQueues,
-  QueueFilter,
-  QueueItem,
-  QueueView,
-  RoutingDecision,
-  routingHistory,
-  SERVICE_RATE_WINDOW_MS,
-} from './queues.ts';

@@ -21,6 +21,7 @@ import {
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
+import { type RoutingService, startRouting } from '../routing/index.ts';
 import { directoryFileStore, migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';
 
@@ -69,6 +70,7 @@ export async function startRelais(
   let smtp: { port: number; close(): Promise<void> } | undefined;
   let imap: ImapPoller | undefined;
   let sms: SmsChannel | undefined;
+  let routing: RoutingService | undefined;
   const files = directoryFileStore(filesDirFor(config));
   // The web chat connections of this process: the chat sender shows replies on them.
   const chatHub = new ChatHub(store.db, {
@@ -160,6 +162,13 @@ export async function startRelais(
       maxBytes: config.RELAIS_SMTP_MAX_BYTES,
       log: app.log,
     });
+    if (config.RELAIS_ROUTING === 'on') {
+      routing = await startRouting(store.db, {
+        bus,
+        now: () => clock.now(),
+        onError: (error) => app.log.error({ err: error }, 'routing'),
+      });
+    }
     ready = true;
     return { demo, bus, smtpPort: smtp?.port };
   })();
@@ -174,6 +183,7 @@ export async function startRelais(
       await smtp?.close();
       await imap?.stop();
       await sms?.stop();
+      await routing?.stop();
       await relay?.stop();
       await delivery?.stop();
       await bus?.close();

@@ -8,6 +8,7 @@ import { customerRoutes } from './customers.ts';
 import { imapRoutes } from './imap.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
+import { routingRoutes } from './routing.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
   authRoutes(app, deps);
@@ -17,6 +18,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   channelRoutes(app, deps);
   imapRoutes(app, deps);
   accessRoutes(app, deps);
+  routingRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
 }

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConversation } from '../conversations/index.ts';
+import { type Context, SYSTEM_ACTOR } from '../core/index.ts';
+import { createAgent } from '../organisation/index.ts';
+import { createFixture, type Fixture, freshStore, onPostgres } from '../testing/index.ts';
+import { RoutingService } from './service.ts';
+
+// A Monday, 11:00 in Paris and Bucharest's morning: every fixture site is open.
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+describe(`two assignment services on one store (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    store = await freshStore();
+    fixture = await createFixture(store.db);
+    const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 4; i++)
+        await createAgent(trx, ctx, {
+          user: { email: `extra${i}@test.example`, displayName: `extra${i}`, locale: 'fr' },
+          siteId: fixture.sites.casablanca.id,
+          tier: 'level1',
+          languages: [{ tag: 'fr', proficiency: 5 }],
+          skills: [{ name: 'billing', proficiency: 3 }],
+          capacity: { perChannel: { chat: 3, email: 2 }, total: 3 },
+        });
+      for (let i = 0; i < 40; i++)
+        await createConversation(trx, ctx, {
+          subsidiaryId: fixture.subsidiaries.fr.id,
+          customerId: fixture.customers.frUnrouted.id,
+          channel: 'chat',
+          subject: `race ${i}`,
+          tier: 'level1',
+          requiredSkills: [],
+          priority: 'normal',
+          message: { direction: 'inbound', text: `race ${i}`, attachments: [] },
+        });
+    });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('never assigns a conversation twice, and no agent beyond capacity', async () => {
+    const a = new RoutingService(store.db, { now: () => NOW });
+    const b = new RoutingService(store.db, { now: () => NOW });
+    // Both rebuild the same waiting work while every agent is offline.
+    await Promise.all([a.sync(), b.sync()]);
+    await store.db.updateTable('agents').set({ presence: 'available', presence_since: NOW }).execute();
+    // Now both see the same free agents and the same waiting items, and race to claim.
+    const reports = [];
+    for (let round = 0; round < 3; round++) reports.push(...(await Promise.all([a.sync(), b.sync()])));
+    const assigned = reports.reduce((n, r) => n + r.assigned, 0);
+    expect(assigned).toBeGreaterThan(0);
+
+    const perConversation = await store.db
+      .selectFrom('routing_decisions')
+      .select(['conversation_id', sql<number>`count(*)::int`.as('n')])
+      .where('kind', '=', 'assigned')
+      .groupBy('conversation_id')
+      .execute();
+    expect(perConversation.length).toBe(assigned);
+    expect(perConversation.every((r) => Number(r.n) === 1)).toBe(true);
+
+    const held = await store.db
+      .selectFrom('conversations')
+      .select(['id', 'assignee_id'])
+      .where('status', '=', 'assigned')
+      .execute();
+    expect(held.length).toBe(assigned);
+    const agents = await store.db.selectFrom('agents').select(['id', 'capacity']).execute();
+    for (const agent of agents) {
+      const load = held.filter((h) => h.assignee_id === agent.id).length;
+      expect(load).toBeLessThanOrEqual(agent.capacity.total);
+    }
+    // Every slot that could take chat work in French at level 1 is used: nothing was lost in the race.
+    const level1 = await store.db
+      .selectFrom('agents')
+      .select(['id', 'capacity'])
+      .where('tier', '=', 'level1')
+      .execute();
+    const slots = level1.reduce((n, x) => n + Math.min(x.capacity.total, x.capacity.perChannel.chat ?? 0), 0);
+    expect(held.length).toBeGreaterThanOrEqual(Math.min(slots, 40));
+    await a.stop();
+    await b.stop();
+  });
+});
