@@ -49,7 +49,7 @@ export interface ChannelProfile {
 export const DEFAULT_CHANNELS: readonly ChannelProfile[] = [
   {
     channel: 'voice',
-    share: 0.5,
+    share: 0.3,
     targetSeconds: 20,
     serviceMeanSeconds: 300,
     serviceSdSeconds: 180,
@@ -57,7 +57,7 @@ export const DEFAULT_CHANNELS: readonly ChannelProfile[] = [
   },
   {
     channel: 'chat',
-    share: 0.25,
+    share: 0.35,
     targetSeconds: 60,
     serviceMeanSeconds: 600,
     serviceSdSeconds: 300,
@@ -65,7 +65,7 @@ export const DEFAULT_CHANNELS: readonly ChannelProfile[] = [
   },
   {
     channel: 'whatsapp',
-    share: 0.1,
+    share: 0.15,
     targetSeconds: 300,
     serviceMeanSeconds: 900,
     serviceSdSeconds: 600,
@@ -73,7 +73,7 @@ export const DEFAULT_CHANNELS: readonly ChannelProfile[] = [
   },
   {
     channel: 'email',
-    share: 0.15,
+    share: 0.2,
     targetSeconds: 4 * 3600,
     serviceMeanSeconds: 480,
     serviceSdSeconds: 240,
