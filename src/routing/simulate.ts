@@ -202,6 +202,8 @@ export interface PolicyResult {
   /** Contacts whose first response came after the SLA due time, or never came and was due. */
   slaBreaches: number;
   sites: SiteOccupancy[];
+  /** Per subsidiary: contacts offered, service level and abandonment (0–1). */
+  subsidiaries: Array<{ id: string; offered: number; serviceLevel: number; abandonment: number }>;
 }
 
 export interface SimulationResult {
@@ -637,8 +639,14 @@ function measure(
   let breaches = 0;
   const waits: number[] = [];
   const contactsAt = new Map<string, number>();
+  const bySub = new Map<string, { offered: number; within: number; left: number }>();
   arrivals.forEach((a, i) => {
     const at = answeredAt[i] as number;
+    const sub = bySub.get(a.subsidiaryId) ?? { offered: 0, within: 0, left: 0 };
+    bySub.set(a.subsidiaryId, sub);
+    sub.offered++;
+    if (!Number.isNaN(at) && at - a.at <= a.targetMs) sub.within++;
+    if (abandoned[i]) sub.left++;
     if (!Number.isNaN(at)) {
       answered++;
       const wait = at - a.at;
@@ -678,6 +686,14 @@ function measure(
       contacts: contactsAt.get(s.id) ?? 0,
       occupancy: share(busyMs.get(s.id) ?? 0, openMs.get(s.id) ?? 0),
     })),
+    subsidiaries: [...bySub]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([id, b]) => ({
+        id,
+        offered: b.offered,
+        serviceLevel: share(b.within, b.offered),
+        abandonment: share(b.left, b.offered),
+      })),
   };
 }
 
