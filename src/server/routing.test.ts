@@ -179,4 +179,25 @@ describe('routing through the API', () => {
       .executeTakeFirstOrThrow();
     expect(conversation.tier).toBe('level2');
   });
+  it('a resolved conversation the customer writes to again is routed again', async () => {
+    const admin = await server.as('fr.admin@test.example');
+    const resolved = await admin.patch(`/api/conversations/${conversationId}`, { status: 'resolved' });
+    expect(resolved.status).toBe(200);
+    await service.sync();
+    const again = await admin.post(`/api/conversations/${conversationId}/messages`, {
+      direction: 'inbound',
+      text: 'Finalement le remboursement n’est pas arrivé',
+      attachments: [],
+    });
+    expect(again.status).toBe(201);
+    expect((await admin.get(`/api/conversations/${conversationId}`)).body.status).toBe('open');
+    await service.sync();
+    const conversation = await admin.get(`/api/conversations/${conversationId}`);
+    expect(conversation.body).toMatchObject({ status: 'assigned', tier: 'level2' });
+    expect(conversation.body.assigneeId).toBe(server.fixture.agents.paris.id);
+    const assigned = (await admin.get(`/api/conversations/${conversationId}/routing`)).body.items.filter(
+      (d: { kind: string }) => d.kind === 'assigned',
+    );
+    expect(assigned).toHaveLength(3);
+  });
 });
