@@ -121,6 +121,14 @@ describe('the routing simulator', () => {
     );
   });
 
+  it("a subsidiary's own weights reach the router: quality first sends work to the better, dearer site", () => {
+    const quality = world();
+    (quality.subsidiaries[0] as SimWorld['subsidiaries'][number]).weights = { cost: 0, quality: 1 };
+    const dear = (w: SimWorld) =>
+      policy(simulate(w, options()), 'bestshore').sites.find((s) => s.siteId === 'dear')?.contacts ?? 0;
+    expect(dear(quality)).toBeGreaterThan(dear(world()));
+  });
+
   it('customers abandon when no site is open, and nothing is answered', () => {
     const r = simulate(world(SUNDAYS), options({ drainHours: 0 }));
     for (const p of r.policies) {

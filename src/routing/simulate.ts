@@ -25,6 +25,10 @@ export interface SimSubsidiary {
   share: number;
   /** Whose calendar counts business time for the SLA clocks; default: the first site serving it. */
   homeSiteId?: string | undefined;
+  /** The plan's target shares per site, passed to the router (missing: equal shares). */
+  targetShares?: Record<string, number> | undefined;
+  /** The subsidiary's own score weights for the bestshore policy (missing: the defaults). */
+  weights?: Partial<ScoreWeights> | undefined;
 }
 
 export interface SimWorld {
@@ -371,7 +375,12 @@ function engineRunner(
 ): PolicyRunner {
   const routingWorld: RoutingWorld = {
     sites: world.sites,
-    subsidiaries: world.subsidiaries.map((s) => ({ id: s.id, ...(weights ? { weights } : {}) })),
+    subsidiaries: world.subsidiaries.map((s) => ({
+      id: s.id,
+      targetShares: s.targetShares,
+      // Skills-only overrides the subsidiary's cost, quality and share weights with zeros.
+      weights: weights ? { ...s.weights, ...weights } : s.weights,
+    })),
   };
   const router = new Router(routingWorld);
   const answers = (ds: Decision[]): Answer[] =>
