@@ -213,12 +213,20 @@ export class RoutingService {
     this.#options = options;
   }
 
-  /** Start: rebuild from the store, then reconcile every `everyMs` and whenever kicked. */
-  async start(everyMs = 5000): Promise<SyncReport> {
-    const report = await this.sync();
+  /**
+   * Start: rebuild from the store, then reconcile every `everyMs` and whenever kicked. A
+   * world the router refuses (say, a site whose calendar never opens) is reported through
+   * `onError` and tried again at each sync, rather than stopping the server.
+   */
+  async start(everyMs = 5000): Promise<SyncReport | undefined> {
     this.#timer = setInterval(() => this.kick(), everyMs);
     this.#timer.unref();
-    return report;
+    try {
+      return await this.sync();
+    } catch (error) {
+      this.#options.onError?.(error);
+      return undefined;
+    }
   }
 
   /** Run this when the service stops (e.g. leave the bus). */
