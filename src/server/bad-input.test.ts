@@ -680,7 +680,7 @@ describe('status, preconditions, ids and queries', () => {
       ['POST', '/api/customers/xyz/identities', 'params.id'],
       ['DELETE', '/api/api-keys/1', 'params.id'],
       ['GET', `/api/conversations/${conversation}/messages/zzz`, 'params.messageId'],
-      ['PUT', '/api/agents/me/presence', 'params.id'],
+      ['PUT', '/api/agents/not-an-id/presence', 'params.id'],
     ] as const) {
       const body =
         method === 'GET' || method === 'DELETE'
