@@ -371,6 +371,26 @@ describe('the bestshore score', () => {
     for (const p of a.score.parts) expect(p.contribution).toBeCloseTo(p.value * p.weight, 12);
   });
 
+  it('counts another subsidiary’s only site as dearer, so it is not filled with work others could take', () => {
+    // Dakar is the cheapest site and Senegal's only one; here it may also take French work.
+    const sites = SITES.map((s) => (s.id === 'dakar' ? { ...s, subsidiaryIds: ['SN', 'FR'] } : s));
+    const reserved = routerWith([agent('d1', 'dakar'), agent('c1', 'casablanca')], MON_10, {
+      ...WORLD,
+      sites,
+    });
+    const fr = assigned(reserved.submit(item('f1'), MON_10));
+    expect(fr.agentId).toBe('c1');
+    // Dakar counts 300 × 2 = 600 for France: the cheapest (300) over 600.
+    const dakarCost = reserved.submit(item('s1', { subsidiaryId: 'SN' }), MON_10);
+    expect(assigned(dakarCost).score.parts.find((p) => p.name === 'cost')?.value).toBe(1);
+    const plain = routerWith([agent('d1', 'dakar'), agent('c1', 'casablanca')], MON_10, {
+      ...WORLD,
+      sites,
+      soleSitePremium: 0,
+    });
+    expect(assigned(plain.submit(item('f1'), MON_10)).agentId).toBe('d1');
+  });
+
   it('follows the subsidiary’s weights: quality only sends the same item to Paris', () => {
     const router = routerWith([agent('p1', 'paris'), agent('c1', 'casablanca')]);
     const a = assigned(router.submit(item('q1', { subsidiaryId: 'FRQ' }), MON_10));

@@ -53,6 +53,8 @@ interface SubsidiaryState {
   serving: SiteState[];
   /** By site index: 1 when the site serves this subsidiary. */
   serves: Uint8Array;
+  /** By site index: the site's cost part for this subsidiary's work (see soleSitePremium). */
+  cost: Float64Array;
   target: Float64Array;
   assigned: Float64Array;
   assignedTotal: number;
@@ -234,6 +236,21 @@ export class Router {
       this.sites.set(site.id, state);
       this.siteList.push(state);
     });
+    // A site that is the only one serving some subsidiary counts as dearer for every other
+    // subsidiary's work: filling it with what other sites could take leaves that
+    // subsidiary's customers waiting (its cost is then what using it costs them).
+    const servingCount = new Map<string, number>();
+    for (const site of world.sites)
+      for (const id of site.subsidiaryIds) servingCount.set(id, (servingCount.get(id) ?? 0) + 1);
+    const premium = world.soleSitePremium ?? 1;
+    if (!(premium >= 0)) issues.push({ path: 'soleSitePremium', message: 'must be ≥ 0' });
+    const costFor = (site: SiteState, subsidiaryId: string): number => {
+      const reserved = site.site.subsidiaryIds.some(
+        (id) => id !== subsidiaryId && servingCount.get(id) === 1,
+      );
+      const perContact = site.site.costPerContact * (reserved ? 1 + premium : 1);
+      return costValue(perContact, Number.isFinite(cheapest) ? cheapest : 0);
+    };
     world.subsidiaries.forEach((sub, i) => {
       const path = `subsidiaries.${i}`;
       const serving = this.siteList.filter((s) => s.site.subsidiaryIds.includes(sub.id));
@@ -269,6 +286,7 @@ export class Router {
         fallbacks,
         serving,
         serves: Uint8Array.from(this.siteList, (s) => (serving.includes(s) ? 1 : 0)),
+        cost: Float64Array.from(this.siteList, (s) => costFor(s, sub.id)),
         target,
         assigned: new Float64Array(this.siteList.length),
         assignedTotal: 0,
@@ -669,7 +687,7 @@ export class Router {
   ): void {
     const v = this.values;
     const site = agent.site;
-    v.cost = site.cost;
+    v.cost = sub.cost[site.idx] ?? site.cost;
     v.quality = site.quality;
     v.share = shareValue(
       sub.target[site.idx] ?? 0,

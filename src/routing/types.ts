@@ -111,6 +111,11 @@ export interface RoutingWorld {
   sites: RoutingSite[];
   subsidiaries: SubsidiaryPolicy[];
   queues?: QueuePolicy[] | undefined;
+  /**
+   * How much dearer a site counts for other subsidiaries' work when it is the only site
+   * serving some subsidiary: its cost per contact × (1 + premium). Default 1 (twice).
+   */
+  soleSitePremium?: number | undefined;
   /** Idle time after which an agent counts as fully rested for fairness (default 600 s). */
   fairnessHorizonSeconds?: number | undefined;
 }
