@@ -19,7 +19,17 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   routing: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
-  server: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations', 'channels', 'demo', 'routing'],
+  server: [
+    'core',
+    'store',
+    'bus',
+    'organisation',
+    'customers',
+    'conversations',
+    'channels',
+    'demo',
+    'routing',
+  ],
   cli: ['core', 'store', 'organisation', 'server', 'demo', 'routing'],
   testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'channels', 'server'],
 };
