@@ -551,3 +551,77 @@ describe('escalation and identity', () => {
     ).toThrow(/unknown time zone/);
   });
 });
+
+describe('restoring assignments held in the store', () => {
+  it('counts a restored assignment as load; releasing it pulls the next waiting item', () => {
+    const router = routerWith([
+      agent('c1', 'casablanca', { capacity: { perChannel: { chat: 1, email: 1 }, total: 2 } }),
+    ]);
+    router.restoreAssignment(item('held', { arrivedAt: MON_10 - 600 * SEC }), 'c1', MON_10);
+    expect(router.loadOf('c1')).toEqual({ total: 1, perChannel: { chat: 1 } });
+    expect(router.assigneeOf('held')).toBe('c1');
+    // The chat slot is taken: the next chat waits; an email still fits.
+    expect(router.submit(item('next'), MON_10)).toMatchObject({ reason: { code: 'all_agents_busy' } });
+    expect(assigned(router.submit(item('mail', { channel: 'email' }), MON_10)).agentId).toBe('c1');
+    const [pulled] = router.release('held', MON_10 + 60 * SEC);
+    expect(assigned(pulled)).toMatchObject({ itemId: 'next', agentId: 'c1', trigger: 'agent_free' });
+    expect(router.loadOf('c1')).toEqual({ total: 2, perChannel: { chat: 1, email: 1 } });
+  });
+
+  it('lets a restored assignment be escalated like any other', () => {
+    const router = routerWith([agent('c1', 'casablanca'), agent('l2', 'paris', { tier: 'level2' })]);
+    router.restoreAssignment(item('held'), 'c1', MON_10);
+    const [escalated] = router.escalate('held', 'level2', MON_10 + SEC);
+    expect(assigned(escalated)).toMatchObject({ itemId: 'held', agentId: 'l2' });
+    expect(router.loadOf('c1').total).toBe(0);
+  });
+
+  it('respects capacity in total and per channel, and refuses what it does not know', () => {
+    const router = routerWith([
+      agent('c1', 'casablanca', { capacity: { perChannel: { chat: 2, email: 2 }, total: 3 } }),
+    ]);
+    router.restoreAssignment(item('h1'), 'c1', MON_10);
+    router.restoreAssignment(item('h2'), 'c1', MON_10);
+    expect(() => router.restoreAssignment(item('h3'), 'c1', MON_10)).toThrow(
+      /agent c1 holds 2 of 3 \(2 of 2 on chat\): restoring h3 would exceed their capacity/,
+    );
+    router.restoreAssignment(item('e1', { channel: 'email' }), 'c1', MON_10);
+    expect(() => router.restoreAssignment(item('e2', { channel: 'email' }), 'c1', MON_10)).toThrow(
+      /would exceed their capacity/,
+    );
+    expect(() => router.restoreAssignment(item('v1', { channel: 'voice' }), 'c1', MON_10)).toThrow(
+      /would exceed/,
+    );
+    expect(router.loadOf('c1')).toEqual({ total: 3, perChannel: { chat: 2, email: 1 } });
+    expect(() => router.restoreAssignment(item('x'), 'ghost', MON_10)).toThrow(/agent ghost was not found/);
+    expect(() => router.restoreAssignment(item('h1'), 'c1', MON_10)).toThrow(/never assigned twice/);
+    expect(() => router.restoreAssignment(item('y', { subsidiaryId: 'XX' }), 'c1', MON_10)).toThrow(
+      /unknown subsidiary XX/,
+    );
+    expect(() => router.restoreAssignment(item('z', { queueId: 'nope' }), 'c1', MON_10)).toThrow(
+      /unknown queue nope/,
+    );
+    // Nothing refused was counted.
+    expect(router.loadOf('c1').total).toBe(3);
+    expect(() => router.assigneeOf('h3')).toThrow(/not found/);
+  });
+
+  it('counts restored assignments in the site shares', () => {
+    const world: RoutingWorld = {
+      ...WORLD,
+      subsidiaries: [
+        {
+          id: 'FR',
+          weights: { cost: 0, quality: 0, share: 1, proficiency: 0, fairness: 0, preferred: 0 },
+          targetShares: { paris: 0.5, casablanca: 0.5 },
+        },
+      ],
+    };
+    const many = { capacity: { perChannel: { chat: 10 }, total: 10 } };
+    const router = routerWith([agent('p1', 'paris', many), agent('c1', 'casablanca', many)], MON_10, world);
+    for (const n of [1, 2, 3]) router.restoreAssignment(item(`old${n}`), 'p1', MON_10);
+    // Paris already has its half and more: the next three go to Casablanca.
+    const sites = [1, 2, 3].map((n) => assigned(router.submit(item(`s${n}`), MON_10)).siteId);
+    expect(sites).toEqual(['casablanca', 'casablanca', 'casablanca']);
+  });
+});

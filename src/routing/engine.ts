@@ -433,6 +433,58 @@ export class Router {
     return this.route(state, now, 'arrival');
   }
 
+  /**
+   * Rebuilds an assignment that already exists in the store — made before a restart or by
+   * another process — so the agent's load, per-channel load and the subsidiary's share
+   * statistics count it, and `release` or `escalate` work on it later. No decision is
+   * made and no waiting item moves: the agent's capacity only shrinks. Presence, language
+   * and opening hours are not checked (the assignment is a fact); capacity is. Refuses an
+   * unknown agent, subsidiary or queue, an item the router already holds, and an
+   * assignment beyond the agent's capacity in total or on the item's channel.
+   */
+  restoreAssignment(item: WorkItem, agentId: string, now: Instant): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) throw notFound('agent', agentId);
+    if (this.items.has(item.id))
+      throw new DomainError(
+        'conflict',
+        `item ${item.id} is already in the router; it is never assigned twice`,
+      );
+    const sub = this.subsidiaries.get(item.subsidiaryId);
+    if (!sub) throw invalid('subsidiaryId', `unknown subsidiary ${item.subsidiaryId}`);
+    if (item.queueId !== undefined && !this.queues.has(item.queueId))
+      throw invalid('queueId', `unknown queue ${item.queueId}`);
+    const capacity = agent.agent.capacity;
+    const onChannel = agent.loadByChannel.get(item.channel) ?? 0;
+    if (agent.load >= capacity.total || onChannel >= (capacity.perChannel[item.channel] ?? 0))
+      throw new DomainError(
+        'conflict',
+        `agent ${agentId} holds ${agent.load} of ${capacity.total} (${onChannel} of ${
+          capacity.perChannel[item.channel] ?? 0
+        } on ${item.channel}): restoring ${item.id} would exceed their capacity`,
+      );
+    const state: ItemState = {
+      item,
+      seq: this.seq++,
+      rank: PRIORITY_RANK[item.priority],
+      due: item.slaDueAt ?? Number.POSITIVE_INFINITY,
+      queuedAt: now,
+      routedAt: now,
+      agent,
+      reason: null,
+      signature: signatureOf(item.requiredSkills),
+      nextCheck: Number.POSITIVE_INFINITY,
+      listed: [],
+    };
+    this.items.set(item.id, state);
+    agent.items.add(item.id);
+    agent.load += 1;
+    agent.loadByChannel.set(item.channel, onChannel + 1);
+    this.refreshFree(agent);
+    sub.assigned[agent.site.idx] = (sub.assigned[agent.site.idx] ?? 0) + 1;
+    sub.assignedTotal += 1;
+  }
+
   /** The agent is done with an item (resolved or handed back): capacity frees and they take the next waiting item. */
   release(itemId: string, now: Instant): Decision[] {
     const state = this.items.get(itemId);
