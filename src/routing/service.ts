@@ -83,20 +83,15 @@ function workItem(row: ConversationRow): WorkItem {
   };
 }
 
-/**
- * Capacity as this router may use it: the agent's own, less what they hold that this
- * router did not assign (before a restart, or through another process).
- */
-function routingAgent(row: Row<'agents'>, heldElsewhere: string[]): Agent {
-  const perChannel: Partial<Record<string, number>> = { ...row.capacity.perChannel };
-  for (const channel of heldElsewhere) perChannel[channel] = Math.max(0, (perChannel[channel] ?? 0) - 1);
+/** An agent as the router sees them: their own capacity; what they hold is restored as load. */
+function routingAgent(row: Row<'agents'>): Agent {
   return {
     id: row.id,
     siteId: row.site_id,
     languages: row.languages,
     skills: row.skills,
     tier: row.tier,
-    capacity: { perChannel, total: Math.max(0, row.capacity.total - heldElsewhere.length) },
+    capacity: row.capacity,
     presence: row.presence,
     shift: null,
   };
@@ -108,86 +103,98 @@ function routingAgent(row: Row<'agents'>, heldElsewhere: string[]): Agent {
  * only if it is still open and nobody's. False when another claim won.
  */
 export async function claimAssignment(db: Db, decision: Assignment, tier: Tier, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const agent = await trx
-      .selectFrom('agents')
-      .select(['capacity', 'site_id', 'presence'])
-      .where('id', '=', decision.agentId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!agent || agent.presence !== 'available') return false;
-    const conversation = await trx
-      .selectFrom('conversations')
-      .select(['channel', 'subsidiary_id'])
-      .where('id', '=', decision.itemId)
-      .executeTakeFirst();
-    if (!conversation) return false;
-    const held = await trx
-      .selectFrom('conversations')
-      .select('channel')
-      .where('assignee_id', '=', decision.agentId)
-      .where('status', '=', 'assigned')
-      .execute();
-    const onChannel = held.filter((h) => h.channel === conversation.channel).length;
-    if (held.length >= agent.capacity.total) return false;
-    if (onChannel >= (agent.capacity.perChannel[conversation.channel] ?? 0)) return false;
-    const result = await trx
-      .updateTable('conversations')
-      .set((eb) => ({
-        assignee_id: decision.agentId,
-        site_id: agent.site_id,
-        status: 'assigned',
-        version: eb('version', '+', 1),
-        updated_at: now,
-      }))
-      .where('id', '=', decision.itemId)
-      .where('status', '=', 'open')
-      .where('assignee_id', 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows !== 1n) return false;
-    await trx
-      .insertInto('routing_decisions')
-      .values({
-        id: newId(),
-        conversation_id: decision.itemId,
-        subsidiary_id: conversation.subsidiary_id,
-        kind: 'assigned',
-        trigger: decision.trigger,
-        tier,
-        agent_id: decision.agentId,
-        site_id: decision.siteId,
-        ring: decision.ring,
-        language: decision.language,
-        fallback_language: decision.fallbackLanguage,
-        score_total: decision.score.total,
-        score_parts: JSON.stringify(decision.score.parts),
-        reason_code: null,
-        reason: null,
-        actor_id: null,
-        at: now,
-      })
-      .execute();
-    await recordAudit(trx, SYSTEM_ACTOR, undefined, {
-      action: 'route',
-      entity: 'conversation',
-      entityId: decision.itemId,
-      subsidiaryId: conversation.subsidiary_id,
-      siteId: agent.site_id,
-      changes: { assigneeId: decision.agentId, status: 'assigned' },
-    });
-    await recordEvent(trx, 'conversation.assigned', {
-      conversationId: decision.itemId,
-      subsidiaryId: conversation.subsidiary_id,
-      agentId: decision.agentId,
-      siteId: agent.site_id,
-    });
-    await recordEvent(trx, 'conversation.status_changed', {
-      conversationId: decision.itemId,
-      from: 'open',
-      to: 'assigned',
-    });
-    return true;
+  return db.transaction().execute((trx) => claimWithin(trx, decision, tier, now));
+}
+
+/**
+ * The claim inside the caller's transaction (an accepted offer claims with it too). With
+ * `ignorePresence` the agent need not be available: they are answering an offer right now.
+ */
+export async function claimWithin(
+  trx: Db,
+  decision: Assignment,
+  tier: Tier,
+  now: Date,
+  options: { ignorePresence?: boolean } = {},
+): Promise<boolean> {
+  const agent = await trx
+    .selectFrom('agents')
+    .select(['capacity', 'site_id', 'presence'])
+    .where('id', '=', decision.agentId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!agent || (agent.presence !== 'available' && !options.ignorePresence)) return false;
+  const conversation = await trx
+    .selectFrom('conversations')
+    .select(['channel', 'subsidiary_id'])
+    .where('id', '=', decision.itemId)
+    .executeTakeFirst();
+  if (!conversation) return false;
+  const held = await trx
+    .selectFrom('conversations')
+    .select('channel')
+    .where('assignee_id', '=', decision.agentId)
+    .where('status', '=', 'assigned')
+    .execute();
+  const onChannel = held.filter((h) => h.channel === conversation.channel).length;
+  if (held.length >= agent.capacity.total) return false;
+  if (onChannel >= (agent.capacity.perChannel[conversation.channel] ?? 0)) return false;
+  const result = await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      assignee_id: decision.agentId,
+      site_id: agent.site_id,
+      status: 'assigned',
+      version: eb('version', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', '=', decision.itemId)
+    .where('status', '=', 'open')
+    .where('assignee_id', 'is', null)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) return false;
+  await trx
+    .insertInto('routing_decisions')
+    .values({
+      id: newId(),
+      conversation_id: decision.itemId,
+      subsidiary_id: conversation.subsidiary_id,
+      kind: 'assigned',
+      trigger: decision.trigger,
+      tier,
+      agent_id: decision.agentId,
+      site_id: decision.siteId,
+      ring: decision.ring,
+      language: decision.language,
+      fallback_language: decision.fallbackLanguage,
+      score_total: decision.score.total,
+      score_parts: JSON.stringify(decision.score.parts),
+      reason_code: null,
+      reason: null,
+      actor_id: null,
+      at: now,
+    })
+    .execute();
+  await recordAudit(trx, SYSTEM_ACTOR, undefined, {
+    action: 'route',
+    entity: 'conversation',
+    entityId: decision.itemId,
+    subsidiaryId: conversation.subsidiary_id,
+    siteId: agent.site_id,
+    changes: { assigneeId: decision.agentId, status: 'assigned' },
   });
+  await recordEvent(trx, 'conversation.assigned', {
+    conversationId: decision.itemId,
+    subsidiaryId: conversation.subsidiary_id,
+    agentId: decision.agentId,
+    siteId: agent.site_id,
+  });
+  await recordEvent(trx, 'conversation.status_changed', {
+    conversationId: decision.itemId,
+    from: 'open',
+    to: 'assigned',
+  });
+  return true;
 }
 
 export class RoutingService {
@@ -269,7 +276,7 @@ export class RoutingService {
     const db = this.#db;
     const { world, signature } = await loadRoutingWorld(db);
     if (!this.#router || signature !== this.#signature) {
-      // Sites changed (or first start): a new router; what this one assigned becomes load held elsewhere.
+      // Sites changed (or first start): a new router; every assignment in the store is restored into it below.
       this.#router = new Router(world);
       this.#signature = signature;
       this.#mine.clear();
@@ -327,17 +334,26 @@ export class RoutingService {
       }
     }
 
-    // Agents, with what they hold that this router did not assign.
-    const heldElsewhere = new Map<string, string[]>();
-    for (const row of rows)
-      if (row.status === 'assigned' && row.assignee_id && !this.#mine.has(row.id)) {
-        const list = heldElsewhere.get(row.assignee_id) ?? [];
-        list.push(row.channel);
-        heldElsewhere.set(row.assignee_id, list);
+    // Assignments this router did not make (before a restart, or by another process) become
+    // its own load: first for agents it knows, so an agent who changed pulls only into real
+    // room; then, after the agents are in, for the rest. Refused (unknown agent, over
+    // capacity): reported; the router sees that agent as full or absent anyway.
+    const restore = (knownOnly: boolean): void => {
+      for (const row of rows) {
+        if (row.status !== 'assigned' || !row.assignee_id || this.#mine.has(row.id)) continue;
+        if (knownOnly && !this.#agents.has(row.assignee_id)) continue;
+        try {
+          router.restoreAssignment(workItem(row), row.assignee_id, at);
+          this.#mine.set(row.id, { agentId: row.assignee_id, tier: row.tier });
+        } catch (error) {
+          if (!knownOnly) this.#options.onError?.(error);
+        }
       }
+    };
+    restore(true);
     const agents = await db.selectFrom('agents').selectAll().orderBy('id').execute();
     for (const row of agents) {
-      const agent = routingAgent(row, heldElsewhere.get(row.id) ?? []);
+      const agent = routingAgent(row);
       const key = JSON.stringify(agent);
       if (this.#agents.get(row.id) === key) continue;
       try {
@@ -348,6 +364,7 @@ export class RoutingService {
         this.#options.onError?.(error);
       }
     }
+    restore(false);
 
     // New work: open and nobody's.
     for (const row of rows) {
