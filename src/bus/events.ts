@@ -28,6 +28,21 @@ export const EVENTS = {
     tier: z.enum(['level1', 'level2', 'expert', 'back_office']),
     reason: z.string(),
   }),
+  /** An SLA clock of a conversation crossed its at-risk share or its due instant: published once per clock and line. */
+  'sla.at_risk': z.object({
+    conversationId: id,
+    subsidiaryId: id,
+    clock: z.enum(['first_response', 'resolution']),
+    at: z.iso.datetime(),
+    dueAt: z.iso.datetime().nullable(),
+  }),
+  'sla.breached': z.object({
+    conversationId: id,
+    subsidiaryId: id,
+    clock: z.enum(['first_response', 'resolution']),
+    at: z.iso.datetime(),
+    dueAt: z.iso.datetime().nullable(),
+  }),
   'agent.presence_changed': z.object({
     agentId: id,
     siteId: id,

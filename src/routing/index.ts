@@ -23,4 +23,5 @@ export {
 } from './service.ts';
 export * from './simulate.ts';
 export * from './sla.ts';
+export * from './sla-watch.ts';
 export type * from './types.ts';

@@ -21,7 +21,7 @@ import {
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
-import { type RoutingService, startRouting } from '../routing/index.ts';
+import { type RoutingService, startRouting, startSlaWatch } from '../routing/index.ts';
 import { directoryFileStore, migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';
 
@@ -168,6 +168,14 @@ export async function startRelais(
         now: () => clock.now(),
         onError: (error) => app.log.error({ err: error }, 'routing'),
       });
+      // SLA clocks of new and escalated conversations, and their 'at risk' and 'breached' events; stopped with routing.
+      const sla = await startSlaWatch(store.db, {
+        bus,
+        now: () => clock.now(),
+        onError: (error) => app.log.error({ err: error }, 'sla'),
+        onCommitted: () => relay?.kick(),
+      });
+      routing.onStop(() => sla.stop());
     }
     ready = true;
     return { demo, bus, smtpPort: smtp?.port };

@@ -401,6 +401,33 @@ export interface RoutingDecisionsTable {
   at: Timestamp;
 }
 
+// routing: SLA policies and clocks (0013)
+
+export interface SlaPoliciesTable {
+  subsidiary_id: string;
+  /** An SlaPolicy (src/routing/sla.ts). */
+  policy: Json<{ targets: Array<Record<string, unknown>> }>;
+  calendar: Json<SiteCalendar> | null;
+  time_zone: string | null;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface SlaClocksTable {
+  conversation_id: string;
+  subsidiary_id: string;
+  /** The SlaTarget the clocks were set from. */
+  target: Json<Record<string, unknown>>;
+  tier: 'level1' | 'level2' | 'expert' | 'back_office';
+  started_at: Timestamp;
+  first_response_at_risk_at: Timestamp | null;
+  resolution_at_risk_at: Timestamp | null;
+  first_response_at_risk_reported: Timestamp | null;
+  first_response_breached_reported: Timestamp | null;
+  resolution_at_risk_reported: Timestamp | null;
+  resolution_breached_reported: Timestamp | null;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -454,6 +481,8 @@ export interface Database {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   routing_decisions: RoutingDecisionsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_clocks: SlaClocksTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -9,6 +9,7 @@ import { imapRoutes } from './imap.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
 import { routingRoutes } from './routing.ts';
+import { slaRoutes } from './sla.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
   authRoutes(app, deps);
@@ -19,6 +20,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   imapRoutes(app, deps);
   accessRoutes(app, deps);
   routingRoutes(app, deps);
+  slaRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
 }
