@@ -171,7 +171,12 @@ describe('SLA clocks in a running Relais', () => {
     }
 
     // Published on the bus, once each.
-    for (let i = 0; i < 100 && events.filter((e) => e.payload.conversationId === id).length < 2; i++)
+    for (
+      let i = 0;
+      i < 100 &&
+      events.filter((e) => (e.payload as { conversationId?: string }).conversationId === id).length < 2;
+      i++
+    )
       await new Promise((resolve) => setTimeout(resolve, 100));
     const mine = events.filter((e) => (e.payload as { conversationId: string }).conversationId === id);
     expect(mine.map((e) => [e.name, e.payload])).toEqual([
