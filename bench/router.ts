@@ -6,8 +6,7 @@
  * agent for each arrival and every waiting item for each completion, with the same
  * rules and the same score, on the same sequence, so the ratio shows.
  *
- * The end-to-end figure (two Relais processes on PostgreSQL) comes with the assignment
- * service, not here.
+ * The end-to-end figure (two Relais processes on PostgreSQL) is `npm run bench -- assign`.
  *
  *   npm run bench -- router [--ops 400000] [--naive-ops 20000] [--seed 7]
  */
