@@ -118,6 +118,19 @@ const ConfigSchema = z.object({
     .enum(['on', 'off'])
     .default('on')
     .describe('run the assignment service: waiting conversations go to agents by the router'),
+  RELAIS_ROUTING_OFFERS: z
+    .enum(['auto', 'offer'])
+    .default('auto')
+    .describe(
+      "'auto': the router's choice is the assignment; 'offer': the agent is asked over their socket and accepts or declines",
+    ),
+  RELAIS_OFFER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(600)
+    .default(20)
+    .describe('how long an offer waits for an answer before it goes to the next agent'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

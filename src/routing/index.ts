@@ -1,6 +1,20 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
 export { Router, TIERS, type WaitingItem } from './engine.ts';
 export {
+  acceptOffer,
+  assignedTo,
+  createOffer,
+  declineOffer,
+  expireOffers,
+  MISSED_OFFERS_BEFORE_AWAY,
+  OFFER_HOLD_MS,
+  type OfferAnswer,
+  OfferMode,
+  OfferView,
+  offerStates,
+  offersFor,
+} from './offers.ts';
+export {
   EscalationInput,
   escalateConversation,
   listQueues,

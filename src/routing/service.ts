@@ -2,6 +2,7 @@ import { type Bus, recordEvent } from '../bus/index.ts';
 import { newId, SYSTEM_ACTOR } from '../core/index.ts';
 import { type Db, type Row, recordAudit } from '../store/index.ts';
 import { Router } from './engine.ts';
+import { createOffer, expireOffers, type OfferMode, pendingOffers, recentRefusals } from './offers.ts';
 import type { Agent, Assignment, Decision, RoutingSite, RoutingWorld, Tier, WorkItem } from './types.ts';
 
 /**
@@ -11,15 +12,22 @@ import type { Agent, Assignment, Decision, RoutingSite, RoutingWorld, Tier, Work
  * router with it, so a restart (a new service) rebuilds everything and forgets nothing.
  * An assignment counts only once claimed in the store by a conditional update, so several
  * processes, each with its own Router, never assign one conversation twice.
- * Offers are auto-accepted in this first slice: the claim is the assignment.
+ * With offers `auto` (the default) the claim is the assignment; with `offer` the router's
+ * choice is stored as an offer (src/routing/offers.ts) that the agent accepts, declines or
+ * lets expire; a conversation with a pending offer is held by that agent's capacity here
+ * and skipped by every other process.
  */
 export interface RoutingServiceOptions {
   now: () => Date;
   onError?: (error: unknown) => void;
+  /** How a choice becomes an assignment; default auto. */
+  offers?: { mode: OfferMode; seconds: number } | undefined;
 }
 
 export interface SyncReport {
   assigned: number;
+  /** Offers made (offer mode). */
+  offered: number;
   lost: number;
   waiting: number;
 }
@@ -209,6 +217,9 @@ export class RoutingService {
   /** The last wait reason recorded per item: a new one is recorded only when it changes. */
   readonly #lastReason = new Map<string, string>();
   readonly #agents = new Map<string, string>();
+  /** Items this router offered and the store still holds as pending offers. */
+  readonly #offered = new Map<string, { offerId: string; agentId: string; tier: Tier; expiresAt: number }>();
+  #expiryTimer: NodeJS.Timeout | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #kicked = false;
   #timer: NodeJS.Timeout | undefined;
@@ -244,6 +255,7 @@ export class RoutingService {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
+    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
     for (const cleanup of this.#cleanups) await cleanup();
     await this.#chain.catch(() => undefined);
   }
@@ -282,7 +294,12 @@ export class RoutingService {
       this.#mine.clear();
       this.#waiting.clear();
       this.#agents.clear();
+      this.#offered.clear();
     }
+    const offering = this.#options.offers?.mode === 'offer';
+    if (offering) await expireOffers(db, now);
+    const pending = await pendingOffers(db);
+    const refusals = offering ? await recentRefusals(db, now) : new Map<string, Set<string>>();
     const router = this.#router;
     const rows: ConversationRow[] = await db
       .selectFrom('conversations')
@@ -322,9 +339,21 @@ export class RoutingService {
         decisions.push(...router.release(id, at));
       }
     }
+    // Offers this router made that were answered (accepted, declined, expired) since.
+    for (const [id, held] of [...this.#offered]) {
+      if (pending.get(id)?.offerId === held.offerId) continue;
+      this.#offered.delete(id);
+      const row = byId.get(id);
+      if (row?.status === 'assigned' && row.assignee_id === held.agentId) {
+        this.#mine.set(id, { agentId: held.agentId, tier: held.tier });
+      } else {
+        // Declined or expired: it leaves this agent; still waiting, it is submitted again below.
+        decisions.push(...router.release(id, at));
+      }
+    }
     for (const [id, tier] of [...this.#waiting]) {
       const row = byId.get(id);
-      if (!row || row.status !== 'open' || row.assignee_id !== null) {
+      if (row?.status !== 'open' || row.assignee_id !== null || pending.has(id)) {
         router.withdraw(id);
         this.#waiting.delete(id);
         this.#lastReason.delete(id);
@@ -352,6 +381,7 @@ export class RoutingService {
     };
     restore(true);
     const agents = await db.selectFrom('agents').selectAll().orderBy('id').execute();
+    const presenceOf = new Map(agents.map((a) => [a.id, a.presence]));
     for (const row of agents) {
       const agent = routingAgent(row);
       const key = JSON.stringify(agent);
@@ -369,13 +399,14 @@ export class RoutingService {
     // New work: open and nobody's.
     for (const row of rows) {
       if (row.status !== 'open' || row.assignee_id !== null) continue;
-      if (this.#waiting.has(row.id) || this.#mine.has(row.id)) continue;
+      if (this.#waiting.has(row.id) || this.#mine.has(row.id) || this.#offered.has(row.id)) continue;
+      if (pending.has(row.id)) continue;
       this.#waiting.set(row.id, row.tier);
       decisions.push(router.submit(workItem(row), at));
     }
     decisions.push(...router.tick(at));
 
-    const report: SyncReport = { assigned: 0, lost: 0, waiting: 0 };
+    const report: SyncReport = { assigned: 0, offered: 0, lost: 0, waiting: 0 };
     while (decisions.length > 0) {
       const decision = decisions.shift() as Decision;
       const tier = this.#waiting.get(decision.itemId) ?? byId.get(decision.itemId)?.tier ?? 'level1';
@@ -385,6 +416,25 @@ export class RoutingService {
       }
       this.#waiting.delete(decision.itemId);
       this.#lastReason.delete(decision.itemId);
+      if (offering) {
+        const refused = refusals.get(decision.itemId);
+        const row = byId.get(decision.itemId);
+        if (refused?.has(decision.agentId) && row) {
+          decisions.push(...this.#routeAround(row, refused, presenceOf, at));
+          continue;
+        }
+        const offerId = await createOffer(db, decision, tier, now, this.#options.offers?.seconds ?? 20);
+        if (offerId) {
+          const expiresAt = at + (this.#options.offers?.seconds ?? 20) * 1000;
+          this.#offered.set(decision.itemId, { offerId, agentId: decision.agentId, tier, expiresAt });
+          report.offered += 1;
+        } else {
+          report.lost += 1;
+          decisions.push(...router.release(decision.itemId, at));
+          this.#agents.delete(decision.agentId);
+        }
+        continue;
+      }
       if (await claimAssignment(db, decision, tier, now)) {
         this.#mine.set(decision.itemId, { agentId: decision.agentId, tier });
         report.assigned += 1;
@@ -396,7 +446,48 @@ export class RoutingService {
       }
     }
     report.waiting = this.#waiting.size;
+    this.#wakeForExpiry(at);
     return report;
+  }
+
+  /**
+   * The router chose an agent who declined this item (or let its offer expire) lately: route
+   * it again with those agents held away for this one decision — the engine has no notion of
+   * "anyone but", so their presence in this router is set away, the item re-submitted, and
+   * their presence restored. If nobody else can take it, it leaves the router until the next
+   * sync, which tries again (and, once the hold is over, may offer it to them again).
+   */
+  #routeAround(
+    row: ConversationRow,
+    refused: Set<string>,
+    presenceOf: Map<string, string>,
+    at: number,
+  ): Decision[] {
+    const router = this.#router as Router;
+    const held: string[] = [];
+    for (const agentId of refused)
+      if (presenceOf.get(agentId) === 'available' && this.#agents.has(agentId)) {
+        router.setPresence(agentId, 'away', at);
+        held.push(agentId);
+      }
+    const decisions: Decision[] = [...router.release(row.id, at)];
+    const next = router.submit(workItem(row), at);
+    if (next.kind === 'assigned') {
+      this.#waiting.set(row.id, row.tier);
+      decisions.push(next);
+    } else router.withdraw(row.id);
+    for (const agentId of held) decisions.push(...router.setPresence(agentId, 'available', at));
+    return decisions;
+  }
+
+  /** Sync again when the first offer of this router is due to expire. */
+  #wakeForExpiry(at: number): void {
+    if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+    if (this.#stopped || this.#offered.size === 0) return;
+    const first = Math.min(...[...this.#offered.values()].map((o) => o.expiresAt));
+    this.#expiryTimer = setTimeout(() => this.kick(), Math.max(0, first - at) + 100);
+    this.#expiryTimer.unref();
   }
 
   async #recordWait(

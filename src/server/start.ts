@@ -165,6 +165,7 @@ export async function startRelais(
     if (config.RELAIS_ROUTING === 'on') {
       routing = await startRouting(store.db, {
         bus,
+        offers: { mode: config.RELAIS_ROUTING_OFFERS, seconds: config.RELAIS_OFFER_SECONDS },
         now: () => clock.now(),
         onError: (error) => app.log.error({ err: error }, 'routing'),
       });

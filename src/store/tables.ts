@@ -401,6 +401,27 @@ export interface RoutingDecisionsTable {
   at: Timestamp;
 }
 
+// routing: offers (0012)
+
+export interface RoutingOffersTable {
+  id: string;
+  conversation_id: string;
+  subsidiary_id: string;
+  agent_id: string;
+  state: 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  trigger: string;
+  tier: 'level1' | 'level2' | 'expert' | 'back_office';
+  site_id: string;
+  ring: number;
+  language: string;
+  fallback_language: boolean;
+  score_total: number;
+  score_parts: Json<Array<{ name: string; value: number; weight: number; contribution: number }>>;
+  offered_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: Timestamp | null;
+}
+
 // routing: SLA policies and clocks (0013)
 
 export interface SlaPoliciesTable {
@@ -481,6 +502,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   routing_decisions: RoutingDecisionsTable;
+  routing_offers: RoutingOffersTable;
   sla_policies: SlaPoliciesTable;
   sla_clocks: SlaClocksTable;
 }

@@ -4,6 +4,7 @@ import { ChatHub, demoPage, openChatSession, signalAgentTyping, widgetScript } f
 import { DEMO_CHAT_KEYS } from '../../demo/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';
+import { AgentHub, agentSocketRoute } from './agent-socket.ts';
 import { errors, IdParams } from './resource.ts';
 
 /** Largest frame a widget may send: a long message in any script, with room to spare. */
@@ -22,10 +23,13 @@ export async function chatRoutes(app: App, deps: ServerDeps): Promise<void> {
       onError: (error) => app.log.error({ err: error }, 'chat'),
     });
   app.addHook('onClose', async () => hub.close());
+  const agents = new AgentHub(deps, { onError: (error) => app.log.error({ err: error }, 'agent socket') });
+  app.addHook('onClose', async () => agents.close());
 
-  // WebSocket support in a scope of its own: its hooks touch only the chat socket.
+  // WebSocket support in a scope of its own: its hooks touch only the sockets (the widget's and the agents').
   await app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+    agentSocketRoute(scope, agents);
     scope.get('/chat/socket', { websocket: true, config: { public: true } }, (socket, req) => {
       const session = openChatSession(
         {
