@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEndpoint } from '../channels/index.ts';
-import { loadConfig, SYSTEM_ACTOR } from '../core/index.ts';
-import { ChatClient, createFixture, FIXTURE_PASSWORD, freshStore } from '../testing/index.ts';
-import { type Running, startRelais } from './start.ts';
+import { SYSTEM_ACTOR } from '../core/index.ts';
+import {
+  ChatClient,
+  createFixture,
+  FIXTURE_PASSWORD,
+  freshStore,
+  startRunningRelais,
+} from '../testing/index.ts';
+import type { Running } from './start.ts';
 
 /** The web chat in Relais as `relais serve` runs it: the delivery worker sends chat replies. */
 let running: Running;
@@ -16,17 +22,7 @@ beforeAll(async () => {
     { actor: SYSTEM_ACTOR, now: new Date() },
     { subsidiaryId: fixture.subsidiaries.fr.id, channel: 'chat', address: 'running-fr', name: 'Chat' },
   );
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    RELAIS_DEMO: 'off',
-    RELAIS_SMTP: 'off',
-    RELAIS_MEMORY: 'true',
-    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
-  });
-  running = await startRelais(config, { logger: false, store });
-  await running.ready;
+  running = await startRunningRelais(store);
 });
 afterAll(async () => {
   await running?.close();

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishedEvent } from '../bus/index.ts';
-import { hashPassword, loadConfig, SYSTEM_ACTOR } from '../core/index.ts';
+import { hashPassword, SYSTEM_ACTOR } from '../core/index.ts';
 import { createUser } from '../organisation/index.ts';
 import { SlaWatch } from '../routing/index.ts';
 import { openStore, type Store } from '../store/index.ts';
-import { createFixture, FIXTURE_PASSWORD, freshStore } from '../testing/index.ts';
-import { type Running, startRelais } from './start.ts';
+import { createFixture, FIXTURE_PASSWORD, freshStore, startRunningRelais } from '../testing/index.ts';
+import type { Running } from './start.ts';
 
 // A Friday, 17:00 in Paris: one business hour left before the weekend.
 const FRIDAY_5PM = new Date('2026-11-27T16:00:00Z');
@@ -33,16 +33,7 @@ beforeAll(async () => {
     },
   );
   await store.db.updateTable('users').set({ password_hash: hash }).execute();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    RELAIS_DEMO: 'off',
-    RELAIS_SMTP: 'off',
-    RELAIS_MEMORY: 'true',
-    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
-  });
-  running = await startRelais(config, { logger: false, store, clock: { now: () => now } });
+  running = await startRunningRelais(store, { clock: { now: () => now } });
   const { bus } = await running.ready;
   await bus.subscribe('sla-test', ['sla.at_risk', 'sla.breached'], async (event) => {
     events.push(event);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishedEvent } from '../bus/index.ts';
-import { loadConfig } from '../core/index.ts';
-import { createFixture, FIXTURE_PASSWORD, freshStore } from '../testing/index.ts';
-import { type Running, startRelais } from './start.ts';
+import { createFixture, FIXTURE_PASSWORD, freshStore, startRunningRelais } from '../testing/index.ts';
+import type { Running } from './start.ts';
 
 /** The server as `relais serve` runs it: migrations, the bus, the outbox relay, HTTP. */
 let running: Running;
@@ -10,17 +9,7 @@ let store: Awaited<ReturnType<typeof freshStore>>;
 beforeAll(async () => {
   store = await freshStore();
   await createFixture(store.db);
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    RELAIS_DEMO: 'off',
-    RELAIS_SMTP_PORT: '0',
-    RELAIS_MEMORY: 'true',
-    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
-  });
-  running = await startRelais(config, { logger: false, store });
-  await running.ready;
+  running = await startRunningRelais(store, { env: { RELAIS_SMTP: 'on', RELAIS_SMTP_PORT: '0' } });
 });
 afterAll(async () => {
   await running?.close();

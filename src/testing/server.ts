@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
-import { loadConfig, systemClock } from '../core/index.ts';
-import { type App, buildServer } from '../server/index.ts';
-import { directoryFileStore, type FileStore } from '../store/index.ts';
+import { type Clock, loadConfig, systemClock } from '../core/index.ts';
+import { type App, buildServer, type Running, startRelais } from '../server/index.ts';
+import { directoryFileStore, type FileStore, type Store } from '../store/index.ts';
 import { createFixture, FIXTURE_PASSWORD, type Fixture } from './fixture.ts';
 import { freshStore } from './store.ts';
 
@@ -127,4 +127,32 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await store.close();
     },
   };
+}
+
+/**
+ * Relais as `relais serve` runs it (HTTP on a free port, migrations, bus, relay, workers)
+ * on a store the test prepared: no demo world, no SMTP unless `env` asks, NATS when the
+ * environment names it. Resolves once it is ready.
+ */
+export async function startRunningRelais(
+  store: Store,
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<Running> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    RELAIS_DEMO: 'off',
+    RELAIS_SMTP: 'off',
+    RELAIS_MEMORY: 'true',
+    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
+    ...options.env,
+  });
+  const running = await startRelais(config, {
+    logger: false,
+    store,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  await running.ready;
+  return running;
 }
