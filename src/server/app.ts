@@ -147,6 +147,12 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
 
   app.addHook('onResponse', async (req, reply) => {
     if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) deps.onCommitted?.();
+    // A WebSocket upgrade answered with plain HTTP (refused by the hook above, an unknown path…):
+    // Node gave its socket away with the upgrade and no longer closes it, and @fastify/websocket
+    // closes it only when its own onRequest hook ran, which a refusal here comes before. Left
+    // open, it would hold a descriptor and keep the server's close() waiting. (An accepted
+    // upgrade is hijacked: this hook does not run for it.)
+    if (askedToUpgrade(req)) req.raw.socket?.destroy();
   });
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -157,6 +163,15 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
 
   await registerRoutes(app, deps);
   return app;
+}
+
+/** An HTTP/1.1 upgrade request (Upgrade, with `upgrade` in Connection): Node hands these to its 'upgrade' listener. */
+function askedToUpgrade(req: FastifyRequest): boolean {
+  const connection = req.headers.connection ?? '';
+  return (
+    req.headers.upgrade !== undefined &&
+    connection.split(',').some((token) => token.trim().toLowerCase() === 'upgrade')
+  );
 }
 
 async function authenticate(req: FastifyRequest, deps: ServerDeps): Promise<void> {
