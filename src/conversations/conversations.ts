@@ -126,6 +126,10 @@ export const ConversationCreate = z
       .describe("the subsidiary's endpoint the contact came in on; replies leave from it"),
     firstResponseDueAt: Timestamp.optional(),
     resolutionDueAt: Timestamp.optional(),
+    queueId: z
+      .uuid()
+      .optional()
+      .describe("a routing queue of the conversation's subsidiary: its rings apply"),
     message: MessageInput,
   })
   .strict()
@@ -147,6 +151,7 @@ export const ConversationUpdate = z
     subject: Text(500).nullable(),
     firstResponseDueAt: Timestamp.nullable(),
     resolutionDueAt: Timestamp.nullable(),
+    queueId: z.uuid().nullable().describe("a routing queue of the conversation's subsidiary; null: none"),
   })
   .partial()
   .strict();
@@ -199,6 +204,7 @@ export const Conversation = z.object({
   firstRespondedAt: z.iso.datetime().nullable(),
   resolvedAt: z.iso.datetime().nullable(),
   lastMessageAt: z.iso.datetime(),
+  queueId: z.uuid().nullable(),
   version: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -246,6 +252,7 @@ export const toConversation = (r: Row<'conversations'>): Conversation => ({
   firstRespondedAt: iso(r.first_responded_at),
   resolvedAt: iso(r.resolved_at),
   lastMessageAt: r.last_message_at.toISOString(),
+  queueId: r.queue_id,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -503,6 +510,7 @@ async function writeConversation(
       resolution_due_at: input.resolutionDueAt ?? null,
       first_responded_at: input.message.direction === 'outbound' ? ctx.now : null,
       last_message_at: ctx.now,
+      queue_id: input.queueId ?? null,
       created_at: ctx.now,
       updated_at: ctx.now,
     })
@@ -511,6 +519,7 @@ async function writeConversation(
     const conversation = toConversation(await write.executeTakeFirstOrThrow());
     return { conversation, created: true, messageId: message.row.id };
   } catch (error) {
+    refuseOtherQueue(error);
     const delivered =
       (error as { constraint?: string }).constraint === 'messages_external' && input.message.externalId;
     if (!delivered || db.isTransaction) throw error;
@@ -523,6 +532,15 @@ async function writeConversation(
       .executeTakeFirstOrThrow();
     return { conversation: await deliveredBefore(db, ctx, winner.conversation_id), created: false };
   }
+}
+
+/**
+ * The store refuses a queue of another subsidiary (or none at all) by a foreign key on
+ * (queue_id, subsidiary_id): said as the field at fault, nothing written.
+ */
+function refuseOtherQueue(error: unknown): void {
+  if ((error as { constraint?: string }).constraint === 'conversations_queue')
+    throw invalid('queueId', "is not a routing queue of the conversation's subsidiary");
 }
 
 /** A message's row and the event it raises, for the caller to write. */
@@ -707,7 +725,7 @@ export async function addMessage(
   return { message: await getMessage(trx, ctx, conversationId, messageId), created: true };
 }
 
-/** Change status, assignee, site, tier, priority or SLA due times, within the lifecycle. */
+/** Change status, assignee, site, tier, priority, routing queue or SLA due times, within the lifecycle. */
 export async function updateConversation(
   trx: Db,
   ctx: Context,
@@ -764,6 +782,7 @@ export async function updateConversation(
   const row = await trx
     .updateTable('conversations')
     .set((eb) => ({
+      queue_id: input.queueId === undefined ? current.queue_id : input.queueId,
       status,
       assignee_id: assigneeId,
       site_id: siteId,
@@ -787,7 +806,11 @@ export async function updateConversation(
     }))
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      refuseOtherQueue(error);
+      throw error;
+    });
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'update',
     entity: 'conversation',

@@ -96,6 +96,15 @@ function shiftsStarting(calendar: SiteCalendar, date: string, weekday: Weekday):
 }
 
 /**
+ * Whether a calendar opens at all: some weekday has a shift, or some dated exception
+ * has hours. A calendar without either keeps its site closed for ever.
+ */
+export function calendarEverOpens(calendar: SiteCalendar): boolean {
+  const weekly = Object.values(calendar.weekly).some((shifts) => (shifts ?? []).length > 0);
+  return weekly || calendar.exceptions.some((e) => e.intervals.length > 0);
+}
+
+/**
  * Whether a site is open at an instant, read in the site's own time zone. A shift that
  * runs past midnight belongs to the day it starts: a holiday on Tuesday does not cut
  * Monday's night shift short.

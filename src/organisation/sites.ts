@@ -28,7 +28,7 @@ import {
   type SiteCalendar,
   visibleSites,
 } from '../store/index.ts';
-import { Calendar } from './calendar.ts';
+import { Calendar, calendarEverOpens } from './calendar.ts';
 
 export const LanguageProficiency = z.object({ tag: LanguageTag, proficiency: Proficiency }).strict();
 
@@ -62,6 +62,13 @@ const siteFields = {
     .array(z.uuid())
     .max(100)
     .superRefine(distinctBy((s) => s, 'subsidiary')),
+  alwaysOpenFor: z
+    .array(z.uuid())
+    .max(100)
+    .superRefine(distinctBy((s) => s, 'subsidiary'))
+    .describe(
+      'subsidiaries (among those it serves) whose work the site takes at any hour, whatever its calendar',
+    ),
   costPerHour: Money.describe('cost per productive hour'),
   qualityIndex: z.number().min(0).max(100),
   seats: z.number().int().min(0).max(100_000),
@@ -74,6 +81,7 @@ export const SiteCreate = z
     partnerName: siteFields.partnerName.optional(),
     skills: siteFields.skills.default([]),
     subsidiaryIds: siteFields.subsidiaryIds.default([]),
+    alwaysOpenFor: siteFields.alwaysOpenFor.optional(),
   })
   .strict();
 export type SiteCreate = z.infer<typeof SiteCreate>;
@@ -94,6 +102,7 @@ export const Site = z.object({
   skills: z.array(z.string()),
   tiers: z.array(Tier),
   subsidiaryIds: z.array(z.uuid()),
+  alwaysOpenFor: z.array(z.uuid()),
   costPerHour: Money,
   qualityIndex: z.number(),
   seats: z.number().int(),
@@ -125,6 +134,7 @@ const toSite = (r: Row<'sites'>): Site => ({
   skills: r.skills,
   tiers: r.tiers as Site['tiers'],
   subsidiaryIds: r.subsidiary_ids,
+  alwaysOpenFor: r.always_open_for,
   costPerHour: { amountMinor: r.cost_per_hour_minor, currency: r.cost_currency },
   qualityIndex: r.quality_index,
   seats: r.seats,
@@ -136,6 +146,22 @@ const toSite = (r: Row<'sites'>): Site => ({
 function checkOperator(operator: 'in_house' | 'partner', partnerName: string | null | undefined): void {
   if (operator === 'partner' && !partnerName) throw invalid('partnerName', "is needed for a partner's site");
   if (operator === 'in_house' && partnerName) throw invalid('partnerName', 'is only for partner sites');
+}
+
+/**
+ * A site whose calendar never opens would never take work: refused, unless it serves
+ * some subsidiary around the clock. Around-the-clock cover is for subsidiaries it serves.
+ */
+function checkHours(calendar: SiteCalendar, subsidiaryIds: string[], alwaysOpenFor: string[]): void {
+  alwaysOpenFor.forEach((id, i) => {
+    if (!subsidiaryIds.includes(id))
+      throw invalid(`alwaysOpenFor.${i}`, 'is not a subsidiary this site serves (subsidiaryIds)');
+  });
+  if (alwaysOpenFor.length === 0 && !calendarEverOpens(calendar))
+    throw invalid(
+      'calendar',
+      'never opens: give a shift on some weekday or an exception with hours, or serve a subsidiary around the clock (alwaysOpenFor)',
+    );
 }
 
 async function checkSubsidiaries(trx: Db, ids: string[]): Promise<void> {
@@ -151,6 +177,7 @@ async function checkSubsidiaries(trx: Db, ids: string[]): Promise<void> {
 export async function createSite(trx: Db, ctx: Context, input: SiteCreate): Promise<Site> {
   assertGroupScope(ctx.actor, 'add sites');
   checkOperator(input.operator, input.partnerName);
+  checkHours(input.calendar, input.subsidiaryIds, input.alwaysOpenFor ?? []);
   await checkSubsidiaries(trx, input.subsidiaryIds);
   const group = await trx.selectFrom('groups').select('id').executeTakeFirstOrThrow();
   const row = await trx
@@ -169,6 +196,7 @@ export async function createSite(trx: Db, ctx: Context, input: SiteCreate): Prom
       skills: input.skills,
       tiers: input.tiers,
       subsidiary_ids: input.subsidiaryIds,
+      always_open_for: input.alwaysOpenFor ?? [],
       cost_per_hour_minor: input.costPerHour.amountMinor,
       cost_currency: input.costPerHour.currency,
       quality_index: input.qualityIndex,
@@ -188,7 +216,7 @@ export async function createSite(trx: Db, ctx: Context, input: SiteCreate): Prom
 
 /**
  * Change a site. Its own administrators may change hours, languages, skills and seats;
- * what it serves, what it costs and its quality index are the group's to set.
+ * what it serves (and around the clock), what it costs and its quality index are the group's to set.
  */
 export async function updateSite(
   trx: Db,
@@ -209,6 +237,7 @@ export async function updateSite(
   if (scope.kind === 'site') {
     for (const field of [
       'subsidiaryIds',
+      'alwaysOpenFor',
       'costPerHour',
       'qualityIndex',
       'operator',
@@ -222,6 +251,9 @@ export async function updateSite(
   const operator = input.operator ?? current.operator;
   const partnerName = input.partnerName === undefined ? current.partner_name : input.partnerName;
   checkOperator(operator, partnerName);
+  const subsidiaryIds = input.subsidiaryIds ?? current.subsidiary_ids;
+  const alwaysOpenFor = input.alwaysOpenFor ?? current.always_open_for;
+  checkHours(input.calendar ?? current.calendar, subsidiaryIds, alwaysOpenFor);
   if (input.subsidiaryIds) await checkSubsidiaries(trx, input.subsidiaryIds);
   const row = await trx
     .updateTable('sites')
@@ -235,7 +267,8 @@ export async function updateSite(
       languages: JSON.stringify(input.languages ?? current.languages),
       skills: input.skills ?? current.skills,
       tiers: input.tiers ?? current.tiers,
-      subsidiary_ids: input.subsidiaryIds ?? current.subsidiary_ids,
+      subsidiary_ids: subsidiaryIds,
+      always_open_for: alwaysOpenFor,
       cost_per_hour_minor: input.costPerHour?.amountMinor ?? current.cost_per_hour_minor,
       cost_currency: input.costPerHour?.currency ?? current.cost_currency,
       quality_index: input.qualityIndex ?? current.quality_index,

@@ -1,4 +1,20 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
+
+export {
+  createRoutingQueue,
+  deleteRoutingQueue,
+  getRoutingPolicy,
+  getRoutingQueue,
+  listRoutingQueues,
+  RoutingPolicyInput,
+  RoutingPolicyView,
+  RoutingQueue,
+  RoutingQueueCreate,
+  RoutingQueueFilter,
+  RoutingQueueUpdate,
+  setRoutingPolicy,
+  updateRoutingQueue,
+} from './config.ts';
 export { Router, TIERS, type WaitingItem } from './engine.ts';
 export {
   acceptOffer,

@@ -1,9 +1,19 @@
 import { type Bus, recordEvent } from '../bus/index.ts';
 import { newId, SYSTEM_ACTOR } from '../core/index.ts';
 import { type Db, type Row, recordAudit } from '../store/index.ts';
+import { queuePolicy, subsidiaryPolicy } from './config.ts';
 import { Router } from './engine.ts';
 import { createOffer, expireOffers, type OfferMode, pendingOffers, recentRefusals } from './offers.ts';
-import type { Agent, Assignment, Decision, RoutingSite, RoutingWorld, Tier, WorkItem } from './types.ts';
+import type {
+  Agent,
+  Assignment,
+  Decision,
+  RoutingSite,
+  RoutingWorld,
+  SkillRequirement,
+  Tier,
+  WorkItem,
+} from './types.ts';
 
 /**
  * The assignment service: the pure Router kept in step with the store. The store is the
@@ -47,7 +57,14 @@ type ConversationRow = Pick<
   | 'resolution_due_at'
   | 'first_responded_at'
   | 'created_at'
->;
+  | 'queue_id'
+> & {
+  /** The queue's own skills, when the conversation is routed through a queue. */
+  queue_required_skills: SkillRequirement[] | null;
+  queue_optional_skills: SkillRequirement[] | null;
+  /** The last agent assigned a conversation of the same customer (waiting conversations only). */
+  preferred_agent_id: string | null;
+};
 
 const ms = (d: Date | string): number => new Date(d).getTime();
 
@@ -60,34 +77,86 @@ export function routingSite(row: Row<'sites'>): RoutingSite {
     subsidiaryIds: row.subsidiary_ids,
     costPerContact: row.cost_per_hour_minor,
     qualityIndex: Number(row.quality_index),
+    alwaysOpenFor: row.always_open_for,
   };
 }
 
-/** The world of the store: its sites and, with default policies, the subsidiaries they serve. */
+/**
+ * The world of the store: its sites, the subsidiaries with their routing policies, and the
+ * queues. The signature changes whenever any of them changes, so the service rebuilds its router.
+ */
 export async function loadRoutingWorld(db: Db): Promise<{ world: RoutingWorld; signature: string }> {
   const sites = await db.selectFrom('sites').selectAll().orderBy('id').execute();
-  const subsidiaries = await db.selectFrom('subsidiaries').select('id').orderBy('id').execute();
+  const subsidiaries = await db
+    .selectFrom('subsidiaries')
+    .leftJoin('routing_policies', 'routing_policies.subsidiary_id', 'subsidiaries.id')
+    .select([
+      'subsidiaries.id',
+      'routing_policies.weights',
+      'routing_policies.fallbacks',
+      'routing_policies.target_shares',
+      'routing_policies.version',
+    ])
+    .orderBy('subsidiaries.id')
+    .execute();
+  const queues = await db
+    .selectFrom('routing_queues')
+    .select(['id', 'optional_skills', 'rings', 'version'])
+    .orderBy('id')
+    .execute();
+  const serving = (id: string) =>
+    new Set(sites.filter((s) => s.subsidiary_ids.includes(id)).map((s) => s.id));
   return {
-    world: { sites: sites.map(routingSite), subsidiaries: subsidiaries.map((s) => ({ id: s.id })) },
-    signature: [...sites.map((s) => `${s.id}:${s.version}`), ...subsidiaries.map((s) => s.id)].join(','),
+    world: {
+      sites: sites.map(routingSite),
+      subsidiaries: subsidiaries.map((s) =>
+        subsidiaryPolicy(
+          s.id,
+          s.version === null || !s.weights || !s.fallbacks || !s.target_shares
+            ? undefined
+            : { weights: s.weights, fallbacks: s.fallbacks, target_shares: s.target_shares },
+          serving(s.id),
+        ),
+      ),
+      queues: queues.map(queuePolicy),
+    },
+    signature: [
+      ...sites.map((s) => `${s.id}:${s.version}`),
+      ...subsidiaries.map((s) => `${s.id}:${s.version ?? 0}`),
+      ...queues.map((q) => `q${q.id}:${q.version}`),
+    ].join(','),
   };
+}
+
+/** Required skills by name, the stricter least proficiency winning. */
+function mergeSkills(...lists: SkillRequirement[][]): SkillRequirement[] {
+  const byName = new Map<string, number>();
+  for (const list of lists)
+    for (const s of list) byName.set(s.name, Math.max(byName.get(s.name) ?? 1, s.minProficiency));
+  return [...byName].map(([name, minProficiency]) => ({ name, minProficiency }));
 }
 
 function workItem(row: ConversationRow): WorkItem {
   const due = row.first_responded_at ? row.resolution_due_at : row.first_response_due_at;
+  // The conversation's own required skills and its queue's: none of them relaxes.
+  const required = mergeSkills(
+    row.required_skills.map((name) => ({ name, minProficiency: 1 })),
+    row.queue_required_skills ?? [],
+  );
   return {
     id: row.id,
     subsidiaryId: row.subsidiary_id,
     channel: row.channel,
     language: row.language,
-    requiredSkills: row.required_skills.map((name) => ({ name, minProficiency: 1 })),
-    optionalSkills: [],
+    requiredSkills: required,
+    optionalSkills: (row.queue_optional_skills ?? []).filter((s) => !required.some((r) => r.name === s.name)),
     tier: row.tier,
     priority: row.priority,
     slaDueAt: due ? ms(due) : null,
     segment: null,
-    preferredAgentId: null,
+    preferredAgentId: row.preferred_agent_id,
     arrivedAt: ms(row.created_at),
+    ...(row.queue_id ? { queueId: row.queue_id } : {}),
   };
 }
 
@@ -301,26 +370,49 @@ export class RoutingService {
     const pending = await pendingOffers(db);
     const refusals = offering ? await recentRefusals(db, now) : new Map<string, Set<string>>();
     const router = this.#router;
+    // One statement: the work, its queue's skills, and for waiting work the customer's last agent.
     const rows: ConversationRow[] = await db
       .selectFrom('conversations')
+      .leftJoin('routing_queues', 'routing_queues.id', 'conversations.queue_id')
       .select([
-        'id',
-        'subsidiary_id',
-        'channel',
-        'language',
-        'tier',
-        'required_skills',
-        'priority',
-        'status',
-        'assignee_id',
-        'first_response_due_at',
-        'resolution_due_at',
-        'first_responded_at',
-        'created_at',
+        'conversations.id',
+        'conversations.subsidiary_id',
+        'conversations.channel',
+        'conversations.language',
+        'conversations.tier',
+        'conversations.required_skills',
+        'conversations.priority',
+        'conversations.status',
+        'conversations.assignee_id',
+        'conversations.first_response_due_at',
+        'conversations.resolution_due_at',
+        'conversations.first_responded_at',
+        'conversations.created_at',
+        'conversations.queue_id',
+        'routing_queues.required_skills as queue_required_skills',
+        'routing_queues.optional_skills as queue_optional_skills',
       ])
-      .where('status', 'in', ['open', 'assigned'])
-      .orderBy('created_at')
-      .orderBy('id')
+      .select((eb) =>
+        eb
+          .case()
+          .when('conversations.status', '=', 'open')
+          .then(
+            eb
+              .selectFrom('conversations as earlier')
+              .select('earlier.assignee_id')
+              .whereRef('earlier.customer_id', '=', 'conversations.customer_id')
+              .whereRef('earlier.id', '<>', 'conversations.id')
+              .where('earlier.assignee_id', 'is not', null)
+              .orderBy('earlier.created_at', 'desc')
+              .limit(1)
+              .$asScalar(),
+          )
+          .end()
+          .as('preferred_agent_id'),
+      )
+      .where('conversations.status', 'in', ['open', 'assigned'])
+      .orderBy('conversations.created_at')
+      .orderBy('conversations.id')
       .execute();
     const byId = new Map(rows.map((r) => [r.id, r]));
     const decisions: Decision[] = [];

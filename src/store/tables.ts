@@ -79,6 +79,8 @@ export interface SitesTable {
   cost_currency: string;
   quality_index: ColumnType<number, number, number>;
   seats: number;
+  /** Subsidiaries whose work the site takes at any hour (0014). */
+  always_open_for: Generated<string[]>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -258,6 +260,8 @@ export interface ConversationsTable {
   first_responded_at: Timestamp | null;
   resolved_at: Timestamp | null;
   last_message_at: Timestamp;
+  /** The routing queue whose rings apply (0014); a queue of the same subsidiary. */
+  queue_id: Generated<string | null>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -449,6 +453,43 @@ export interface SlaClocksTable {
   resolution_breached_reported: Timestamp | null;
 }
 
+// routing: configuration (0014)
+
+export interface SkillRequirementJson {
+  name: string;
+  minProficiency: number;
+}
+
+/** A subsidiary's routing policy: score weights, language fallbacks, the plan's target shares. */
+export interface RoutingPoliciesTable {
+  subsidiary_id: string;
+  weights: Json<Partial<Record<string, number>>>;
+  fallbacks: Json<Array<{ language: string; fallback: string; afterSeconds: number }>>;
+  target_shares: Json<Record<string, number>>;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** A queue of a subsidiary: rings that widen as an item waits. */
+export interface RoutingQueuesTable {
+  id: string;
+  subsidiary_id: string;
+  name: string;
+  required_skills: Json<SkillRequirementJson[]>;
+  optional_skills: Json<SkillRequirementJson[]>;
+  rings: Json<
+    Array<{
+      afterSeconds: number;
+      sites: string[] | null;
+      optionalSkills?: 'all' | 'none' | string[] | undefined;
+      dropSkills?: string[] | undefined;
+    }>
+  >;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -505,6 +546,8 @@ export interface Database {
   routing_offers: RoutingOffersTable;
   sla_policies: SlaPoliciesTable;
   sla_clocks: SlaClocksTable;
+  routing_policies: RoutingPoliciesTable;
+  routing_queues: RoutingQueuesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

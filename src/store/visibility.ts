@@ -80,6 +80,41 @@ export function visibleConversations(db: Executor, actor: Actor) {
   return q;
 }
 
+/**
+ * Waiting work (open, nobody's) for queue views. As {@link visibleConversations}, and a site
+ * also sees the work it could take — a subsidiary it serves, in a language it speaks, at a
+ * tier it works — which is linked to no site while it waits. Only queue views read it: the
+ * conversation itself stays out of the site's reach until it is routed there.
+ */
+export function visibleWaitingConversations(db: Executor, actor: Actor) {
+  const q = db
+    .selectFrom('conversations')
+    .where('conversations.status', '=', 'open')
+    .where('conversations.assignee_id', 'is', null);
+  const s = actor.scope;
+  if (s.kind === 'subsidiary') return q.where('conversations.subsidiary_id', '=', s.subsidiaryId);
+  if (s.kind === 'site') {
+    const siteId = s.siteId;
+    return q.where((eb) =>
+      eb.or([
+        eb('conversations.site_id', '=', siteId),
+        eb.exists(
+          eb
+            .selectFrom('sites')
+            .select(eb.lit(1).as('one'))
+            .where('sites.id', '=', siteId)
+            .where(sql<boolean>`conversations.subsidiary_id = any(sites.subsidiary_ids)`)
+            .where(sql<boolean>`conversations.tier = any(sites.tiers)`)
+            .where(
+              sql<boolean>`exists (select 1 from jsonb_array_elements(sites.languages) l where l->>'tag' = conversations.language)`,
+            ),
+        ),
+      ]),
+    );
+  }
+  return q;
+}
+
 export function visibleCustomers(db: Executor, actor: Actor) {
   const q = db.selectFrom('customers');
   const s = actor.scope;
@@ -129,6 +164,15 @@ export function visibleEndpoints(db: Executor, actor: Actor) {
   const s = actor.scope;
   if (s.kind === 'subsidiary') return q.where('endpoints.subsidiary_id', '=', s.subsidiaryId);
   if (s.kind === 'site') return q.where('endpoints.subsidiary_id', 'in', servedBySite(s.siteId));
+  return q;
+}
+
+/** A subsidiary's routing queues: seen where the subsidiary is seen. */
+export function visibleRoutingQueues(db: Executor, actor: Actor) {
+  const q = db.selectFrom('routing_queues');
+  const s = actor.scope;
+  if (s.kind === 'subsidiary') return q.where('routing_queues.subsidiary_id', '=', s.subsidiaryId);
+  if (s.kind === 'site') return q.where('routing_queues.subsidiary_id', 'in', servedBySite(s.siteId));
   return q;
 }
 

@@ -9,6 +9,7 @@ import { imapRoutes } from './imap.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
 import { routingRoutes } from './routing.ts';
+import { routingConfigRoutes } from './routing-config.ts';
 import { slaRoutes } from './sla.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
@@ -20,6 +21,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   imapRoutes(app, deps);
   accessRoutes(app, deps);
   routingRoutes(app, deps);
+  routingConfigRoutes(app, deps);
   slaRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
