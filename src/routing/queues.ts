@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { recordEvent } from '../bus/index.ts';
 import { type Context, DomainError, invalid, newId, notFound } from '../core/index.ts';
-import { type Db, recordAudit, visibleConversations } from '../store/index.ts';
+import { type Db, recordAudit, visibleConversations, visibleWaitingConversations } from '../store/index.ts';
 import { TIERS } from './engine.ts';
 import type { Tier } from './types.ts';
 
@@ -58,24 +58,22 @@ export const QueueView = z.object({
 export type QueueView = z.infer<typeof QueueView>;
 
 /**
- * The waiting work the caller sees, read from the store (so every process answers the
+ * The waiting work the caller sees (a site's people also see the work their site could
+ * take: visibleWaitingConversations), read from the store (so every process answers the
  * same): in each queue ordered as the router orders it, with the last wait reason
  * recorded and an estimated wait of position ÷ the queue's observed service rate.
  */
 export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Promise<QueueView> {
-  let q = visibleConversations(db, ctx.actor)
-    .select([
-      'id',
-      'subsidiary_id',
-      'channel',
-      'language',
-      'tier',
-      'priority',
-      'created_at',
-      'first_response_due_at',
-    ])
-    .where('status', '=', 'open')
-    .where('assignee_id', 'is', null);
+  let q = visibleWaitingConversations(db, ctx.actor).select([
+    'id',
+    'subsidiary_id',
+    'channel',
+    'language',
+    'tier',
+    'priority',
+    'created_at',
+    'first_response_due_at',
+  ]);
   if (filter.subsidiaryId) q = q.where('subsidiary_id', '=', filter.subsidiaryId);
   if (filter.language) q = q.where('language', '=', filter.language);
   if (filter.channel) q = q.where('channel', '=', filter.channel);

@@ -11,6 +11,8 @@ import {
   type OfferAnswer,
   offerStates,
   offersFor,
+  QueueFilter,
+  type QueueView,
 } from '../../routing/index.ts';
 import type { ServerDeps } from '../app.ts';
 
@@ -34,7 +36,10 @@ interface Socket {
 
 interface Connection {
   actor: Actor;
-  agentId: string;
+  /** Undefined on a queue view's socket (a supervisor's, an administrator's): no offers, no presence. */
+  agentId: string | undefined;
+  /** The queue view's filter, as `GET /api/queues` takes it. */
+  filter: QueueFilter;
   socket: Socket;
   /** Offers shown on this socket and not yet answered or gone. */
   shown: Set<string>;
@@ -43,9 +48,11 @@ interface Connection {
 }
 
 /**
- * The agents' sockets of this process. Everything they are shown is read from the store
- * every `pollMs`, so an offer made by the assignment service of any process, an expiry,
- * an assignment or a queue change reaches the agent wherever they are connected.
+ * The agents' sockets of this process, and the queue views' sockets of supervisors and
+ * administrators. Everything they are shown is read from the store every `pollMs` by one
+ * poller, so an offer made by the assignment service of any process, an expiry, an
+ * assignment or a queue change reaches them wherever they are connected. Sockets with the
+ * same scope and filter share one read of the queues per poll.
  */
 export class AgentHub {
   readonly #deps: ServerDeps;
@@ -69,10 +76,12 @@ export class AgentHub {
     this.#connections.clear();
   }
 
-  open(actor: Actor, agentId: string, socket: Socket): void {
+  /** An agent's socket (`agentId`), or a queue view's (`agentId` undefined, with the view's filter). */
+  open(actor: Actor, agentId: string | undefined, socket: Socket, filter: QueueFilter = {}): void {
     const connection: Connection = {
       actor,
       agentId,
+      filter,
       socket,
       shown: new Set(),
       assigned: undefined,
@@ -94,8 +103,8 @@ export class AgentHub {
         if (!domain) this.#onError(error);
       });
     });
-    send(connection, { type: 'welcome', agentId });
-    this.#refresh(connection).catch(() => undefined);
+    send(connection, agentId ? { type: 'welcome', agentId } : { type: 'welcome', filter });
+    this.#refresh(connection, new Map()).catch((error: unknown) => this.#onError(error));
   }
 
   /** Read the store for every connection and push what changed. */
@@ -103,7 +112,8 @@ export class AgentHub {
     if (this.#polling || !this.#deps.isReady()) return;
     this.#polling = true;
     try {
-      for (const c of [...this.#connections]) await this.#refresh(c);
+      const views = new Map<string, Promise<QueueView>>();
+      for (const c of [...this.#connections]) await this.#refresh(c, views);
     } catch (error) {
       // The next poll tries again.
       this.#onError(error);
@@ -112,10 +122,27 @@ export class AgentHub {
     }
   }
 
-  async #refresh(c: Connection): Promise<void> {
+  async #refresh(c: Connection, views: Map<string, Promise<QueueView>>): Promise<void> {
     const { db, clock } = this.#deps;
     const now = clock.now();
-    for (const offer of await offersFor(db, c.agentId, now)) {
+    if (c.agentId) await this.#refreshAgent(c, c.agentId, now);
+    // The view depends on the caller only through their scope.
+    const key = JSON.stringify([c.actor.scope, c.filter]);
+    let view = views.get(key);
+    if (!view) {
+      view = listQueues(db, { actor: c.actor, now }, c.filter);
+      views.set(key, view);
+    }
+    const snapshot = JSON.stringify(await view);
+    if (snapshot !== c.queues) {
+      c.queues = snapshot;
+      send(c, { type: 'queues', ...(await view) });
+    }
+  }
+
+  async #refreshAgent(c: Connection, agentId: string, now: Date): Promise<void> {
+    const { db } = this.#deps;
+    for (const offer of await offersFor(db, agentId, now)) {
       if (c.shown.has(offer.offerId)) continue;
       c.shown.add(offer.offerId);
       send(c, { type: 'offer', ...offer });
@@ -127,16 +154,10 @@ export class AgentHub {
       if (state === 'expired' || state === 'withdrawn')
         send(c, { type: 'offer_expired', offerId: id, state });
     }
-    const assigned = await assignedTo(db, c.agentId);
+    const assigned = await assignedTo(db, agentId);
     if (c.assigned)
       for (const id of assigned) if (!c.assigned.has(id)) send(c, { type: 'assigned', conversationId: id });
     c.assigned = new Set(assigned);
-    const view = await listQueues(db, { actor: c.actor, now }, {});
-    const snapshot = JSON.stringify(view.queues);
-    if (snapshot !== c.queues) {
-      c.queues = snapshot;
-      send(c, { type: 'queues', ...view });
-    }
   }
 
   async #receive(c: Connection, text: string | undefined): Promise<void> {
@@ -162,19 +183,22 @@ export class AgentHub {
     const frame = parsed.data;
     const { db, clock } = this.#deps;
     const now = clock.now();
+    const agentId = c.agentId;
     if (frame.type === 'ping') {
       send(c, { type: 'pong' });
+    } else if (!agentId) {
+      send(c, { type: 'error', code: 'invalid_frame', message: 'a queue view only answers ping' });
     } else if (frame.type === 'presence') {
       const agent = await db
         .transaction()
-        .execute((trx) => setPresence(trx, { actor: c.actor, now }, c.agentId, frame.presence));
+        .execute((trx) => setPresence(trx, { actor: c.actor, now }, agentId, frame.presence));
       this.#deps.onCommitted?.();
       send(c, { type: 'presence', presence: agent.presence });
     } else {
       const answer: OfferAnswer =
         frame.type === 'accept'
-          ? await acceptOffer(db, c.agentId, frame.offerId, now)
-          : await declineOffer(db, c.agentId, frame.offerId, now);
+          ? await acceptOffer(db, agentId, frame.offerId, now)
+          : await declineOffer(db, agentId, frame.offerId, now);
       this.#deps.onCommitted?.();
       if (answer.outcome === 'gone') {
         c.shown.delete(frame.offerId);
@@ -195,6 +219,29 @@ function send(c: Connection, frame: Record<string, unknown>): void {
   if (c.socket.readyState === 1) c.socket.send(JSON.stringify({ v: 1, ...frame }));
 }
 
+/** The request and its socket, as the routes below read them. */
+interface Upgrade {
+  headers: { origin?: string | undefined; host?: string | undefined };
+  sessionCsrf?: string | undefined;
+}
+
+/**
+ * A cookie travels with any page's socket: only pages of this server may use one. False
+ * (and the socket closed) when a page of another origin tried.
+ */
+function sameOrigin(req: Upgrade, socket: Socket): boolean {
+  const origin = req.headers.origin;
+  if (req.sessionCsrf === undefined || origin === undefined) return true;
+  let sameHost = false;
+  try {
+    sameHost = new URL(origin).host === req.headers.host;
+  } catch {
+    sameHost = false;
+  }
+  if (!sameHost) socket.close(1008, 'cross-origin');
+  return sameHost;
+}
+
 /**
  * `GET /api/agents/me/socket`: the signed-in agent's socket (session cookie or API key,
  * checked by the server's onRequest hook like any /api route). Registered inside the scope
@@ -204,23 +251,10 @@ export function agentSocketRoute(scope: FastifyInstance, hub: AgentHub): void {
   scope.get(
     '/api/agents/me/socket',
     { websocket: true, config: { permission: 'conversations:write' }, schema: { hide: true } },
-    (socket, req) => {
+    (ws, req) => {
+      const socket = ws as unknown as Socket;
       const actor = req.actor;
-      const origin = req.headers.origin;
-      // A cookie travels with any page's socket: only pages of this server may use it.
-      if (req.sessionCsrf !== undefined && origin !== undefined) {
-        const host = req.headers.host;
-        let sameHost = false;
-        try {
-          sameHost = new URL(origin).host === host;
-        } catch {
-          sameHost = false;
-        }
-        if (!sameHost) {
-          socket.close(1008, 'cross-origin');
-          return;
-        }
-      }
+      if (!sameOrigin(req, socket)) return;
       if (!actor?.agentId) {
         socket.send(
           JSON.stringify({ v: 1, type: 'error', code: 'not_found', message: 'you are not an agent' }),
@@ -228,7 +262,31 @@ export function agentSocketRoute(scope: FastifyInstance, hub: AgentHub): void {
         socket.close(1008, 'not an agent');
         return;
       }
-      hub.open(actor, actor.agentId, socket as unknown as Socket);
+      hub.open(actor, actor.agentId, socket);
+    },
+  );
+}
+
+/**
+ * `GET /api/queues/socket`: the queue view of `GET /api/queues` (same permission, scope and
+ * filter parameters), pushed as a `queues` frame whenever it changes. For supervisors and
+ * administrators who are not agents; an agent's own socket carries the same frames.
+ */
+export function queueSocketRoute(scope: FastifyInstance, hub: AgentHub): void {
+  scope.get(
+    '/api/queues/socket',
+    {
+      websocket: true,
+      config: { permission: 'conversations:read' },
+      schema: { hide: true, querystring: QueueFilter.strict() },
+    },
+    (ws, req) => {
+      const socket = ws as unknown as Socket;
+      const actor = req.actor;
+      if (!sameOrigin(req, socket)) return;
+      // Not reached without one: the server's onRequest hook refuses the upgrade first.
+      if (!actor) return socket.close(1008, 'not signed in');
+      hub.open(actor, undefined, socket, req.query as QueueFilter);
     },
   );
 }

@@ -4,7 +4,7 @@ import { ChatHub, demoPage, openChatSession, signalAgentTyping, widgetScript } f
 import { DEMO_CHAT_KEYS } from '../../demo/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';
-import { AgentHub, agentSocketRoute } from './agent-socket.ts';
+import { AgentHub, agentSocketRoute, queueSocketRoute } from './agent-socket.ts';
 import { errors, IdParams } from './resource.ts';
 
 /** Largest frame a widget may send: a long message in any script, with room to spare. */
@@ -30,6 +30,7 @@ export async function chatRoutes(app: App, deps: ServerDeps): Promise<void> {
   await app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
     agentSocketRoute(scope, agents);
+    queueSocketRoute(scope, agents);
     scope.get('/chat/socket', { websocket: true, config: { public: true } }, (socket, req) => {
       const session = openChatSession(
         {
