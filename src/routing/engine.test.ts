@@ -371,24 +371,37 @@ describe('the bestshore score', () => {
     for (const p of a.score.parts) expect(p.contribution).toBeCloseTo(p.value * p.weight, 12);
   });
 
-  it('counts another subsidiary’s only site as dearer, so it is not filled with work others could take', () => {
+  it('keeps a reserve at another subsidiary’s only site: dearer for others’ work once it fills up', () => {
     // Dakar is the cheapest site and Senegal's only one; here it may also take French work.
     const sites = SITES.map((s) => (s.id === 'dakar' ? { ...s, subsidiaryIds: ['SN', 'FR'] } : s));
-    const reserved = routerWith([agent('d1', 'dakar'), agent('c1', 'casablanca')], MON_10, {
+    // Cost alone decides here, so each step shows the reserve at work.
+    const costOnly = { cost: 1, quality: 0, share: 0, proficiency: 0, fairness: 0, preferred: 0 };
+    const world = {
       ...WORLD,
       sites,
-    });
-    const fr = assigned(reserved.submit(item('f1'), MON_10));
-    expect(fr.agentId).toBe('c1');
-    // Dakar counts 300 × 2 = 600 for France: the cheapest (300) over 600.
-    const dakarCost = reserved.submit(item('s1', { subsidiaryId: 'SN' }), MON_10);
-    expect(assigned(dakarCost).score.parts.find((p) => p.name === 'cost')?.value).toBe(1);
+      subsidiaries: WORLD.subsidiaries.map((s) => (s.id === 'FR' ? { ...s, weights: costOnly } : s)),
+    };
+    const reserved = routerWith([agent('d1', 'dakar'), agent('c1', 'casablanca')], MON_10, world);
+    // Dakar has room to spare (its one agent takes 3 chats): French work goes there at its price.
+    const first = assigned(reserved.submit(item('f1'), MON_10));
+    expect(first.agentId).toBe('d1');
+    expect(first.score.parts.find((p) => p.name === 'cost')?.value).toBe(1);
+    expect(assigned(reserved.submit(item('f2'), MON_10)).agentId).toBe('d1');
+    // Two of three chats taken: less than the reserve (35 %) is free, so for France Dakar now
+    // counts 300 × 2 = 600 and Casablanca (400) is cheaper.
+    const third = assigned(reserved.submit(item('f3'), MON_10));
+    expect(third.agentId).toBe('c1');
+    // For Senegal, its own site keeps its price and takes the last chat.
+    const sn = assigned(reserved.submit(item('s1', { subsidiaryId: 'SN' }), MON_10));
+    expect(sn.agentId).toBe('d1');
+    expect(sn.score.parts.find((p) => p.name === 'cost')?.value).toBe(1);
+    // Without a premium the cheapest site is filled with French work.
     const plain = routerWith([agent('d1', 'dakar'), agent('c1', 'casablanca')], MON_10, {
-      ...WORLD,
-      sites,
+      ...world,
       soleSitePremium: 0,
     });
-    expect(assigned(plain.submit(item('f1'), MON_10)).agentId).toBe('d1');
+    for (const id of ['f1', 'f2', 'f3']) expect(assigned(plain.submit(item(id), MON_10)).agentId).toBe('d1');
+    expect(() => new Router({ ...world, soleSiteReserve: 1.5 })).toThrow(/soleSiteReserve/);
   });
 
   it('follows the subsidiary’s weights: quality only sends the same item to Paris', () => {

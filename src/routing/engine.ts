@@ -44,6 +44,11 @@ interface SiteState {
   /** isSiteOpen is read once per site per minute: shifts are whole minutes. */
   openMinute: number;
   open: boolean;
+  /** By tier: capacity of the site's available agents, and how much of it they use (utilisation). */
+  capacity: Float64Array;
+  used: Float64Array;
+  /** The same by tier and channel: `${tier index}:${channel}` → [capacity, used]. */
+  onChannel: Map<string, [number, number]>;
 }
 
 interface SubsidiaryState {
@@ -53,8 +58,8 @@ interface SubsidiaryState {
   serving: SiteState[];
   /** By site index: 1 when the site serves this subsidiary. */
   serves: Uint8Array;
-  /** By site index: the site's cost part for this subsidiary's work (see soleSitePremium). */
-  cost: Float64Array;
+  /** By site index: 1 when the site is another subsidiary's only site (see soleSitePremium). */
+  reserved: Uint8Array;
   target: Float64Array;
   assigned: Float64Array;
   assignedTotal: number;
@@ -74,6 +79,11 @@ interface AgentState {
   lastFreedAt: Instant;
   items: Set<string>;
   inFree: boolean;
+  /** What the agent adds to their site's capacity and use (available agents only). */
+  countedCapacity: number;
+  countedUsed: number;
+  /** The same per channel: the entries it adds to, with what it added. */
+  countedOnChannel: Array<{ entry: [number, number]; capacity: number; used: number }>;
 }
 
 interface QueueState {
@@ -119,6 +129,17 @@ export interface WaitingItem {
   item: WorkItem;
   queuedAt: Instant;
   reason: WaitReason;
+}
+
+/**
+ * How full a site is for an item: the larger of the shares in use of its available agents'
+ * capacity of the item's tier, in total and on the item's channel (1 when there is none).
+ */
+function utilisation(site: SiteState, tierIdx: number, channel: string): number {
+  const capacity = site.capacity[tierIdx] as number;
+  const entry = site.onChannel.get(`${tierIdx}:${channel}`);
+  if (!(capacity > 0) || !entry || !(entry[0] > 0)) return 1;
+  return Math.max((site.used[tierIdx] as number) / capacity, entry[1] / entry[0]);
 }
 
 /** Before: priority (highest first), then SLA due (soonest first, none last), then arrival, then submission. */
@@ -178,6 +199,9 @@ export class Router {
   private readonly queues = new Map<string, QueueState>();
   private readonly defaultQueue: QueueState = { rings: [{ afterMs: 0, sites: null, optional: 'none' }] };
   private readonly fairnessHorizonMs: number;
+  private readonly premium: number;
+  private readonly reserve: number;
+  private readonly cheapest: number;
   private readonly agents = new Map<string, AgentState>();
   /** language → [siteIdx * 4 + tierIdx] → agents available with capacity left. */
   private readonly free = new Map<string, Array<Set<AgentState> | undefined>>();
@@ -227,30 +251,32 @@ export class Router {
       const state: SiteState = {
         site,
         idx: this.siteList.length,
-        cost: costValue(site.costPerContact, Number.isFinite(cheapest) ? cheapest : 0),
+        cost: site.costPerContact,
         quality: qualityValue(site.qualityIndex),
         alwaysFor: new Set(site.alwaysOpenFor ?? []),
         openMinute: Number.NaN,
         open: false,
+        capacity: new Float64Array(TIERS.length),
+        used: new Float64Array(TIERS.length),
+        onChannel: new Map(),
       };
       this.sites.set(site.id, state);
       this.siteList.push(state);
     });
     // A site that is the only one serving some subsidiary counts as dearer for every other
-    // subsidiary's work: filling it with what other sites could take leaves that
-    // subsidiary's customers waiting (its cost is then what using it costs them).
+    // subsidiary's work as it fills up: filling it with what other sites could take leaves
+    // that subsidiary's customers waiting (see fillValues).
     const servingCount = new Map<string, number>();
     for (const site of world.sites)
       for (const id of site.subsidiaryIds) servingCount.set(id, (servingCount.get(id) ?? 0) + 1);
-    const premium = world.soleSitePremium ?? 1;
-    if (!(premium >= 0)) issues.push({ path: 'soleSitePremium', message: 'must be ≥ 0' });
-    const costFor = (site: SiteState, subsidiaryId: string): number => {
-      const reserved = site.site.subsidiaryIds.some(
-        (id) => id !== subsidiaryId && servingCount.get(id) === 1,
-      );
-      const perContact = site.site.costPerContact * (reserved ? 1 + premium : 1);
-      return costValue(perContact, Number.isFinite(cheapest) ? cheapest : 0);
-    };
+    this.premium = world.soleSitePremium ?? 1;
+    if (!(this.premium >= 0)) issues.push({ path: 'soleSitePremium', message: 'must be ≥ 0' });
+    this.reserve = world.soleSiteReserve ?? 0.35;
+    if (!(this.reserve >= 0 && this.reserve <= 1))
+      issues.push({ path: 'soleSiteReserve', message: 'must be between 0 and 1' });
+    this.cheapest = Number.isFinite(cheapest) ? cheapest : 0;
+    const reservedFor = (site: SiteState, subsidiaryId: string): boolean =>
+      site.site.subsidiaryIds.some((id) => id !== subsidiaryId && servingCount.get(id) === 1);
     world.subsidiaries.forEach((sub, i) => {
       const path = `subsidiaries.${i}`;
       const serving = this.siteList.filter((s) => s.site.subsidiaryIds.includes(sub.id));
@@ -286,7 +312,7 @@ export class Router {
         fallbacks,
         serving,
         serves: Uint8Array.from(this.siteList, (s) => (serving.includes(s) ? 1 : 0)),
-        cost: Float64Array.from(this.siteList, (s) => costFor(s, sub.id)),
+        reserved: Uint8Array.from(this.siteList, (s) => (reservedFor(s, sub.id) ? 1 : 0)),
         target,
         assigned: new Float64Array(this.siteList.length),
         assignedTotal: 0,
@@ -366,6 +392,17 @@ export class Router {
       lastFreedAt: previous?.lastFreedAt ?? now,
       items: previous?.items ?? new Set(),
       inFree: false,
+      countedCapacity: 0,
+      countedUsed: 0,
+      countedOnChannel: Object.keys(agent.capacity.perChannel).map((channel) => {
+        const key = `${TIER_INDEX[agent.tier]}:${channel}`;
+        let entry = (site as SiteState).onChannel.get(key);
+        if (!entry) {
+          entry = [0, 0];
+          (site as SiteState).onChannel.set(key, entry);
+        }
+        return { entry, capacity: 0, used: 0 };
+      }),
     };
     for (const id of state.items) {
       const held = this.items.get(id);
@@ -739,7 +776,12 @@ export class Router {
   ): void {
     const v = this.values;
     const site = agent.site;
-    v.cost = sub.cost[site.idx] ?? site.cost;
+    // Another subsidiary's only site is dearer for this work once its free capacity for it
+    // falls to the reserve: what is left there is kept for that subsidiary's customers.
+    const reserved =
+      sub.reserved[site.idx] === 1 &&
+      utilisation(site, TIER_INDEX[item.tier], item.channel) > 1 - this.reserve;
+    v.cost = costValue(reserved ? site.cost * (1 + this.premium) : site.cost, this.cheapest);
     v.quality = site.quality;
     v.share = shareValue(
       sub.target[site.idx] ?? 0,
@@ -898,6 +940,25 @@ export class Router {
   }
 
   private refreshFree(a: AgentState): void {
+    const available = a.agent.presence === 'available';
+    const capacity = available ? a.agent.capacity.total : 0;
+    const used = available ? Math.min(a.load, capacity) : 0;
+    (a.site.capacity[a.tierIdx] as number) += capacity - a.countedCapacity;
+    (a.site.used[a.tierIdx] as number) += used - a.countedUsed;
+    a.countedCapacity = capacity;
+    a.countedUsed = used;
+    const perChannel = a.agent.capacity.perChannel;
+    let i = 0;
+    for (const channel in perChannel) {
+      const c = a.countedOnChannel[i++];
+      if (!c) break;
+      const cap = available ? (perChannel[channel] ?? 0) : 0;
+      const use = available ? Math.min(a.loadByChannel.get(channel) ?? 0, cap) : 0;
+      c.entry[0] += cap - c.capacity;
+      c.entry[1] += use - c.used;
+      c.capacity = cap;
+      c.used = use;
+    }
     const want = a.agent.presence === 'available' && a.load < a.agent.capacity.total;
     if (want === a.inFree) return;
     a.inFree = want;
@@ -914,6 +975,16 @@ export class Router {
   }
 
   private unindex(a: AgentState): void {
+    (a.site.capacity[a.tierIdx] as number) -= a.countedCapacity;
+    (a.site.used[a.tierIdx] as number) -= a.countedUsed;
+    a.countedCapacity = 0;
+    a.countedUsed = 0;
+    for (const c of a.countedOnChannel) {
+      c.entry[0] -= c.capacity;
+      c.entry[1] -= c.used;
+      c.capacity = 0;
+      c.used = 0;
+    }
     if (a.inFree) {
       for (const tag of a.langs.keys()) this.slot(this.free, tag, a).delete(a);
       for (const name of a.skills.keys()) this.slot(this.freeBySkill, name, a).delete(a);

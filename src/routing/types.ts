@@ -113,9 +113,16 @@ export interface RoutingWorld {
   queues?: QueuePolicy[] | undefined;
   /**
    * How much dearer a site counts for other subsidiaries' work when it is the only site
-   * serving some subsidiary: its cost per contact × (1 + premium). Default 1 (twice).
+   * serving some subsidiary and its free capacity is down to the reserve: its cost per
+   * contact × (1 + premium). Default 1 (twice).
    */
   soleSitePremium?: number | undefined;
+  /**
+   * The share (0–1) of such a site's capacity kept for its own subsidiary: once less than
+   * this is free (for the item's tier, in total or on its channel), the premium applies.
+   * Default 0.35.
+   */
+  soleSiteReserve?: number | undefined;
   /** Idle time after which an agent counts as fully rested for fairness (default 600 s). */
   fairnessHorizonSeconds?: number | undefined;
 }
