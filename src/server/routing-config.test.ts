@@ -476,3 +476,147 @@ describe('weights steer the assignment service', () => {
     expect(cheaper.score.parts.find((p: { name: string }) => p.name === 'cost').weight).toBe(1);
   });
 });
+
+describe('the assignment service routes by the stored configuration', () => {
+  const resolveEverything = () =>
+    server.db
+      .updateTable('conversations')
+      .set({ status: 'resolved', resolved_at: NOW })
+      .where('status', 'in', ['open', 'assigned', 'pending'])
+      .execute();
+  const presence = (agentId: string, value: 'available' | 'offline') =>
+    server.db
+      .updateTable('agents')
+      .set({ presence: value, presence_since: NOW })
+      .where('id', '=', agentId)
+      .execute();
+  const open = async (body: Record<string, unknown>): Promise<string> => {
+    const res = await frAdmin.post('/api/conversations', {
+      subsidiaryId: f.subsidiaries.fr.id,
+      channel: 'chat',
+      message: { text: 'Bonjour' },
+      ...body,
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.body.id;
+  };
+  const decisions = async (id: string) => (await frAdmin.get(`/api/conversations/${id}/routing`)).body.items;
+  const state = async (id: string) => (await frAdmin.get(`/api/conversations/${id}`)).body;
+
+  it("a queue's rings widen as the conversation waits, and its required skills never relax", async () => {
+    await resolveEverything();
+    await presence(f.agents.casablanca.id, 'available');
+    await presence(f.agents.bucharest.id, 'offline');
+    const queue = await frAdmin.post('/api/routing-queues', {
+      subsidiaryId: f.subsidiaries.fr.id,
+      name: 'Bucarest d’abord',
+      requiredSkills: [{ name: 'billing', minProficiency: 4 }],
+      rings: [
+        { afterSeconds: 0, sites: [f.sites.bucharest.id] },
+        { afterSeconds: 60, sites: null },
+      ],
+    });
+    expect(queue.status, queue.text).toBe(201);
+    const strict = await frAdmin.post('/api/routing-queues', {
+      subsidiaryId: f.subsidiaries.fr.id,
+      name: 'Technique confirmé',
+      requiredSkills: [{ name: 'technical', minProficiency: 3 }],
+      rings: [{ afterSeconds: 0, sites: null }],
+    });
+    expect(strict.status, strict.text).toBe(201);
+    const inRings = await open({
+      customer: { identity: { kind: 'email', value: 'rings@client.example' } },
+      queueId: queue.body.id,
+    });
+    const needsSkill = await open({
+      customer: { identity: { kind: 'email', value: 'skill@client.example' } },
+      queueId: strict.body.id,
+    });
+
+    let now = NOW;
+    const service = new RoutingService(server.db, { now: () => now });
+    await service.sync();
+    // Ring 0 is Bucharest only, where nobody is available; Casablanca's agent waits for ring 1.
+    expect(await state(inRings)).toMatchObject({ status: 'open', assigneeId: null });
+    now = new Date(NOW.getTime() + 61_000);
+    await service.sync();
+    expect(await state(inRings)).toMatchObject({ status: 'assigned', assigneeId: f.agents.casablanca.id });
+    expect((await decisions(inRings)).find((d: { kind: string }) => d.kind === 'assigned')).toMatchObject({
+      ring: 1,
+    });
+    // Nobody has the queue's required skill: it waits, however long, and says why.
+    now = new Date(NOW.getTime() + 3_600_000);
+    await service.sync();
+    await service.stop();
+    expect(await state(needsSkill)).toMatchObject({ status: 'open', assigneeId: null });
+    expect(
+      (await decisions(needsSkill)).map((d: { reason: { code: string } | null }) => d.reason?.code),
+    ).toEqual(['no_agent_with_skills']);
+  });
+
+  it('prefers the last agent who helped the same customer', async () => {
+    await resolveEverything();
+    await presence(f.agents.casablanca.id, 'available');
+    await presence(f.agents.bucharest.id, 'available');
+    const customer = { identity: { kind: 'email', value: 'fidele@client.example' } };
+    const before = await open({ customer });
+    await server.db
+      .updateTable('conversations')
+      .set({
+        assignee_id: f.agents.bucharest.id,
+        site_id: f.sites.bucharest.id,
+        status: 'resolved',
+        resolved_at: NOW,
+      })
+      .where('id', '=', before)
+      .execute();
+    // Only the preferred part counts: without it, the tie would go to Casablanca's agent (registered first).
+    const weights = { cost: 0, quality: 0, share: 0, proficiency: 0, fairness: 0, preferred: 1 };
+    expect((await put(frAdmin, frPolicy(), { weights })).status).toBe(200);
+    const again = await open({ customer });
+    const service = new RoutingService(server.db, { now: () => NOW });
+    await service.sync();
+    await service.stop();
+    expect(await state(again)).toMatchObject({ assigneeId: f.agents.bucharest.id });
+    const assigned = (await decisions(again)).find((d: { kind: string }) => d.kind === 'assigned');
+    expect(assigned.score.parts.find((p: { name: string }) => p.name === 'preferred')).toMatchObject({
+      value: 1,
+      weight: 1,
+    });
+  });
+
+  it('a site always open for the subsidiary takes its work at night, when every other site is closed', async () => {
+    await resolveEverything();
+    const night = await groupAdmin.post('/api/sites', {
+      code: 'VEIL',
+      name: 'Veille',
+      country: 'FR',
+      operator: 'in_house',
+      timeZone: 'Europe/Paris',
+      calendar: { weekly: {} },
+      languages: [{ tag: 'fr', proficiency: 5 }],
+      tiers: ['level1'],
+      subsidiaryIds: [f.subsidiaries.fr.id],
+      alwaysOpenFor: [f.subsidiaries.fr.id],
+      costPerHour: { amountMinor: 4000, currency: 'EUR' },
+      qualityIndex: 80,
+      seats: 5,
+    });
+    expect(night.status, night.text).toBe(201);
+    const watcher = await groupAdmin.post('/api/agents', {
+      user: { email: 'veille@test.example', displayName: 'Veille' },
+      siteId: night.body.id,
+      tier: 'level1',
+      languages: [{ tag: 'fr', proficiency: 5 }],
+      capacity: { perChannel: { chat: 2 }, total: 2 },
+    });
+    expect(watcher.status, watcher.text).toBe(201);
+    await presence(watcher.body.id, 'available');
+    const id = await open({ customer: { identity: { kind: 'email', value: 'insomnie@client.example' } } });
+    // Sunday, 04:00 in Paris.
+    const service = new RoutingService(server.db, { now: () => new Date('2026-11-22T03:00:00Z') });
+    await service.sync();
+    await service.stop();
+    expect(await state(id)).toMatchObject({ status: 'assigned', assigneeId: watcher.body.id });
+  });
+});
