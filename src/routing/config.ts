@@ -571,8 +571,10 @@ async function checkQueue(
     .where('name', '=', queue.name)
     .where('id', '<>', queue.id)
     .executeTakeFirst();
-  if (clash)
-    throw new DomainError('conflict', `name: ${subsidiary.code} has a queue named ${queue.name} already`);
+  if (clash) {
+    const message = `${subsidiary.code} has a queue named ${queue.name} already`;
+    throw new DomainError('conflict', `name: ${message}`, [{ path: 'name', message }]);
+  }
 }
 
 export async function listRoutingQueues(

@@ -84,7 +84,14 @@ async function refused(
   return res;
 }
 
-const validQueue = () => ({
+type RingBody = { afterSeconds: number; sites: string[] | null; dropSkills?: string[] };
+const validQueue = (): {
+  subsidiaryId: string;
+  name: string;
+  requiredSkills: Array<{ name: string; minProficiency: number }>;
+  optionalSkills: Array<{ name: string; minProficiency: number }>;
+  rings: RingBody[];
+} => ({
   subsidiaryId: f.subsidiaries.fr.id,
   name: `Facturation ${Math.random().toString(36).slice(2, 8)}`,
   requiredSkills: [{ name: 'billing', minProficiency: 2 }],
@@ -180,9 +187,9 @@ describe(`routing policy (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
       'site BUC does not serve MA',
       'ma',
     ],
-  ] as const)(
+  ] as Array<[string, unknown, string | (() => string), string, 'ma'?]>)(
     'refuses %s, naming the field, and writes nothing',
-    async (_what, body, path, message, sub = 'fr') => {
+    async (_what, body, path, message, sub) => {
       const client = sub === 'ma' ? maAdmin : frAdmin;
       const url = sub === 'ma' ? maPolicy() : frPolicy();
       const res = await refused(
@@ -250,6 +257,17 @@ describe('routing queues', () => {
       .orderBy('id')
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
+  });
+
+  it('refuses a second queue of the same name in a subsidiary', async () => {
+    const queue = validQueue();
+    expect((await frAdmin.post('/api/routing-queues', queue)).status).toBe(201);
+    await refused(
+      () => frAdmin.post('/api/routing-queues', { ...queue, rings: [{ afterSeconds: 0, sites: null }] }),
+      409,
+      'name',
+      `FR has a queue named ${queue.name} already`,
+    );
   });
 
   it('refuses a ring that drops a required skill: required skills never relax', async () => {
