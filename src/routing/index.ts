@@ -37,6 +37,7 @@ export {
   QueueFilter,
   QueueItem,
   QueueView,
+  queuedWait,
   RoutingDecision,
   routingHistory,
   SERVICE_RATE_WINDOW_MS,

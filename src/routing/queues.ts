@@ -5,11 +5,9 @@ import { type Context, DomainError, invalid, newId, notFound } from '../core/ind
 import { type Db, recordAudit, visibleConversations, visibleWaitingConversations } from '../store/index.ts';
 import { TIERS } from './engine.ts';
 import type { Tier } from './types.ts';
+import { byRouterOrder, SERVICE_RATE_WINDOW_MS, waitFromServiceRate } from './wait.ts';
 
-/** The window over which the observed service rate is measured for estimated waits. */
-export const SERVICE_RATE_WINDOW_MS = 60 * 60 * 1000;
-
-const PRIORITY_RANK = { urgent: 3, high: 2, normal: 1, low: 0 } as const;
+export { SERVICE_RATE_WINDOW_MS } from './wait.ts';
 
 export const TierSchema = z.enum(TIERS as [Tier, ...Tier[]]);
 
@@ -93,15 +91,7 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
     for (const w of waits)
       reasons.set(w.conversation_id, { code: w.reason_code ?? '', message: w.reason ?? '' });
   }
-  const since = new Date(ctx.now.getTime() - SERVICE_RATE_WINDOW_MS);
-  const served = await db
-    .selectFrom('routing_decisions')
-    .select(['subsidiary_id', 'language', 'tier', sql<number>`count(*)::int`.as('n')])
-    .where('kind', '=', 'assigned')
-    .where('at', '>=', since)
-    .groupBy(['subsidiary_id', 'language', 'tier'])
-    .execute();
-  const rate = new Map(served.map((s) => [`${s.subsidiary_id}|${s.language}|${s.tier}`, Number(s.n)]));
+  const rate = await servedByQueue(db, ctx.now);
   const sites = await db.selectFrom('sites').select(['id', 'subsidiary_ids', 'languages', 'tiers']).execute();
   const sitesFor = (subsidiaryId: string, language: string, tier: string) =>
     sites
@@ -113,14 +103,7 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
       )
       .map((s) => s.id);
 
-  const due = (d: Date | null) => (d ? new Date(d).getTime() : Number.POSITIVE_INFINITY);
-  rows.sort(
-    (a, b) =>
-      PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
-      due(a.first_response_due_at) - due(b.first_response_due_at) ||
-      new Date(a.created_at).getTime() - new Date(b.created_at).getTime() ||
-      a.id.localeCompare(b.id),
-  );
+  rows.sort(byRouterOrder);
   const queues = new Map<string, QueueView['queues'][number]>();
   const items: QueueItem[] = [];
   for (const r of rows) {
@@ -133,14 +116,13 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
         channel: r.channel,
         tier: r.tier,
         waiting: 0,
-        servedPerHour: rate.get(`${r.subsidiary_id}|${r.language}|${r.tier}`) ?? 0,
+        servedPerHour: rate.get(key) ?? 0,
         siteIds: sitesFor(r.subsidiary_id, r.language, r.tier),
       };
       queues.set(key, queue);
     }
     if (filter.siteId && !queue.siteIds.includes(filter.siteId)) continue;
     queue.waiting += 1;
-    const perSecond = (queue.servedPerHour * 1000) / SERVICE_RATE_WINDOW_MS;
     items.push({
       conversationId: r.id,
       subsidiaryId: r.subsidiary_id,
@@ -151,11 +133,82 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
       arrivedAt: new Date(r.created_at).toISOString(),
       position: queue.waiting,
       waitReason: reasons.get(r.id) ?? null,
-      estimatedWaitSeconds: perSecond > 0 ? Math.round(queue.waiting / perSecond) : null,
+      estimatedWaitSeconds: waitFromServiceRate(queue.waiting, queue.servedPerHour),
       siteIds: queue.siteIds,
     });
   }
   return { items, queues: [...queues.values()].filter((q) => q.waiting > 0) };
+}
+
+/** A queue: subsidiary × language × channel × tier. */
+interface QueueKey {
+  subsidiary_id: string;
+  language: string;
+  channel: string;
+  tier: string;
+}
+const keyOf = (q: QueueKey) => `${q.subsidiary_id}|${q.language}|${q.channel}|${q.tier}`;
+
+/**
+ * Assignments per queue over the service-rate window before `now`, counted in the queue the
+ * conversation waited in (its language and channel, the tier it was assigned at), by key.
+ */
+async function servedByQueue(db: Db, now: Date, only?: QueueKey): Promise<Map<string, number>> {
+  let q = db
+    .selectFrom('routing_decisions')
+    .innerJoin('conversations', 'conversations.id', 'routing_decisions.conversation_id')
+    .select([
+      'conversations.subsidiary_id',
+      'conversations.language',
+      'conversations.channel',
+      'routing_decisions.tier',
+      sql<number>`count(*)::int`.as('n'),
+    ])
+    .where('routing_decisions.kind', '=', 'assigned')
+    .where('routing_decisions.at', '>=', new Date(now.getTime() - SERVICE_RATE_WINDOW_MS))
+    .groupBy([
+      'conversations.subsidiary_id',
+      'conversations.language',
+      'conversations.channel',
+      'routing_decisions.tier',
+    ]);
+  if (only)
+    q = q
+      .where('conversations.subsidiary_id', '=', only.subsidiary_id)
+      .where('conversations.language', '=', only.language)
+      .where('conversations.channel', '=', only.channel)
+      .where('routing_decisions.tier', '=', only.tier as Tier);
+  const rows = await q.execute();
+  return new Map(rows.map((r) => [keyOf(r), Number(r.n)]));
+}
+
+/**
+ * The estimated wait, in seconds, of one conversation waiting for an agent, computed as the
+ * queue view computes it: its position in its whole queue ÷ the queue's assignments over
+ * the last hour. Null when it does not wait for an agent (not open, or someone's) or when its
+ * queue served nothing in the last hour. Unscoped: for the conversation's own customer.
+ */
+export async function queuedWait(db: Db, conversationId: string, now: Date): Promise<number | null> {
+  const c = await db
+    .selectFrom('conversations')
+    .select(['id', 'subsidiary_id', 'language', 'channel', 'tier', 'status', 'assignee_id'])
+    .where('id', '=', conversationId)
+    .executeTakeFirst();
+  if (c?.status !== 'open' || c.assignee_id !== null) return null;
+  const served = (await servedByQueue(db, now, c)).get(keyOf(c)) ?? 0;
+  if (served === 0) return null;
+  const queue = await db
+    .selectFrom('conversations')
+    .select(['id', 'priority', 'first_response_due_at', 'created_at'])
+    .where('status', '=', 'open')
+    .where('assignee_id', 'is', null)
+    .where('subsidiary_id', '=', c.subsidiary_id)
+    .where('language', '=', c.language)
+    .where('channel', '=', c.channel)
+    .where('tier', '=', c.tier)
+    .execute();
+  queue.sort(byRouterOrder);
+  return waitFromServiceRate(queue.findIndex((r) => r.id === c.id) + 1, served);
 }
 
 export const RoutingDecision = z.object({

@@ -49,7 +49,8 @@ const HISTORY_DAYS = 7;
  * The estimated wait, in seconds, of a visitor whose chat waits for a first answer: the
  * chats of the subsidiary waiting longer than this one, plus this one, times the recent
  * average time to a first agent reply. Null without history to go on. A crude, honest
- * estimate from the store: the router replaces it with its own when it knows the queue.
+ * estimate from the store, used when the router's figure (position ÷ its queue's service
+ * rate) has nothing to go on because the queue served nobody in the last hour.
  */
 export async function estimateWait(
   db: Db,

@@ -31,6 +31,12 @@ export interface ChatDeps {
   /** A change was committed: publish its events now. */
   onCommitted?: () => void;
   onError?: (error: unknown) => void;
+  /**
+   * The router's estimated wait of a waiting chat, in seconds, as the queue view gives it
+   * (the server passes routing's; channels cannot reach routing). Null when its queue served
+   * nothing lately: the widget then shows the estimate from the history of first replies.
+   */
+  queuedWait?: (conversationId: string, now: Date) => Promise<number | null>;
 }
 
 /** WebSocket close codes in the private range: the widget knows not to reconnect after 4400. */
@@ -91,6 +97,11 @@ export function openChatSession(deps: ChatDeps, socket: ChatSocket, meta: { orig
     });
   };
 
+  /** The router's figure for the chat; when its queue served nothing lately, the history's. */
+  async function waitOf(subsidiaryId: string, chatId: string, now: Date): Promise<number | null> {
+    return (await deps.queuedWait?.(chatId, now)) ?? (await estimateWait(deps.db, subsidiaryId, chatId, now));
+  }
+
   async function hello(frame: Extract<VisitorFrame, { type: 'hello' }>): Promise<void> {
     if (ready) return refuse('invalid_frame', 'hello was said already');
     if (!deps.isReady()) return refuse('not_ready', 'Relais is starting; try again shortly', CLOSE_RETRY);
@@ -123,8 +134,7 @@ export function openChatSession(deps: ChatDeps, socket: ChatSocket, meta: { orig
       open,
       nextOpening: open ? null : (nextOpening(sites, now)?.toISOString() ?? null),
       agentName: chat ? await agentNameOf(deps.db, chat) : null,
-      estimatedWait:
-        open && chat && waiting ? await estimateWait(deps.db, visitor.subsidiaryId, chat.id, now) : null,
+      estimatedWait: open && chat && waiting ? await waitOf(chat.subsidiary_id, chat.id, now) : null,
       greeting: settings.greeting?.[language] ?? null,
     });
     const connection: ChatConnection = {
@@ -166,7 +176,7 @@ export function openChatSession(deps: ChatDeps, socket: ChatSocket, meta: { orig
       send({
         v: 1,
         type: 'queue',
-        estimatedWait: await estimateWait(deps.db, chat.subsidiary_id, chat.id, ctx.now),
+        estimatedWait: await waitOf(chat.subsidiary_id, chat.id, ctx.now),
       });
     }
   }

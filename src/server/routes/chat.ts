@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import { z } from 'zod';
 import { ChatHub, demoPage, openChatSession, signalAgentTyping, widgetScript } from '../../channels/index.ts';
 import { DEMO_CHAT_KEYS } from '../../demo/index.ts';
+import { queuedWait } from '../../routing/index.ts';
 import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';
 import { AgentHub, agentSocketRoute, queueSocketRoute } from './agent-socket.ts';
@@ -38,6 +39,8 @@ export async function chatRoutes(app: App, deps: ServerDeps): Promise<void> {
           clock: deps.clock,
           hub,
           isReady: deps.isReady,
+          // The widget's estimated wait is the queue view's: position ÷ the queue's service rate.
+          queuedWait: (conversationId, now) => queuedWait(deps.db, conversationId, now),
           ...(deps.onCommitted ? { onCommitted: deps.onCommitted } : {}),
           onError: (error) => req.log.error({ err: error }, 'chat session'),
         },
