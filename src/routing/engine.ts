@@ -6,7 +6,6 @@ import {
   fairnessValue,
   type PartValues,
   qualityValue,
-  scoreTotal,
   scoreWithParts,
   shareValue,
 } from './score.ts';
@@ -74,6 +73,10 @@ interface AgentState {
   skills: Map<string, number>;
   /** '' and the agent's skills: where their wait queues are filed. */
   lookups: string[];
+  /** Every language + skill pair of theirs (langSkillKey): where they are indexed when free. */
+  langSkills: string[];
+  /** The sets of the free indexes (by language, by language + skill) they are in while free. */
+  freeSets: Array<Set<AgentState>>;
   load: number;
   loadByChannel: Map<string, number>;
   lastFreedAt: Instant;
@@ -83,7 +86,7 @@ interface AgentState {
   countedCapacity: number;
   countedUsed: number;
   /** The same per channel: the entries it adds to, with what it added. */
-  countedOnChannel: Array<{ entry: [number, number]; capacity: number; used: number }>;
+  countedOnChannel: Array<{ channel: string; entry: [number, number]; capacity: number; used: number }>;
 }
 
 interface QueueState {
@@ -130,6 +133,9 @@ export interface WaitingItem {
   queuedAt: Instant;
   reason: WaitReason;
 }
+
+/** The key of a language and a skill together in the free agents' index. */
+const langSkillKey = (tag: string, skill: string): string => `${tag}\u0000${skill}`;
 
 /**
  * How full a site is for an item: the larger of the shares in use of its available agents'
@@ -200,6 +206,13 @@ export class Router {
   private readonly defaultQueue: QueueState = { rings: [{ afterMs: 0, sites: null, optional: 'none' }] };
   private readonly fairnessHorizonMs: number;
   private readonly premium: number;
+  /** Scratch list of route(): the sites with someone free for the item being routed. */
+  private readonly candidates: Array<{
+    site: SiteState;
+    set: Set<AgentState>;
+    siteScore: number;
+    bound: number;
+  }> = [];
   private readonly reserve: number;
   private readonly cheapest: number;
   private readonly agents = new Map<string, AgentState>();
@@ -216,7 +229,10 @@ export class Router {
   private readonly waitQueues = new Map<string, WaitQueue>();
   /** skill → [siteIdx * 4 + tierIdx] → agents available with capacity left: a narrower start than the language's set. */
   private readonly rosterBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
-  private readonly freeBySkill = new Map<string, Array<Set<AgentState> | undefined>>();
+  /** language + skill → [siteIdx * 4 + tierIdx] → agents available with capacity left who speak it and have it. */
+  private readonly freeByLangSkill = new Map<string, Array<Set<AgentState> | undefined>>();
+  /** Scratch list of route(): the language-and-skill sets of the item's required skills. */
+  private readonly skillSets: Array<Array<Set<AgentState> | undefined>> = [];
   /** Agents with scheduled shifts: when a minute passes, those on shift and free look for work. */
   private readonly shifted = new Set<AgentState>();
   private waitingCount = 0;
@@ -387,6 +403,8 @@ export class Router {
       langs: new Map(agent.languages.map((l) => [l.tag, l.proficiency])),
       skills: new Map(agent.skills.map((s) => [s.name, s.proficiency])),
       lookups: ['', ...agent.skills.map((s) => s.name)],
+      langSkills: agent.languages.flatMap((l) => agent.skills.map((s) => langSkillKey(l.tag, s.name))),
+      freeSets: [],
       load: previous?.load ?? 0,
       loadByChannel: previous?.loadByChannel ?? new Map(),
       lastFreedAt: previous?.lastFreedAt ?? now,
@@ -401,7 +419,7 @@ export class Router {
           entry = [0, 0];
           (site as SiteState).onChannel.set(key, entry);
         }
-        return { entry, capacity: 0, used: 0 };
+        return { channel, entry, capacity: 0, used: 0 };
       }),
     };
     for (const id of state.items) {
@@ -409,6 +427,8 @@ export class Router {
       if (held) held.agent = state;
     }
     this.agents.set(agent.id, state);
+    for (const tag of state.langs.keys()) state.freeSets.push(this.slot(this.free, tag, state));
+    for (const key of state.langSkills) state.freeSets.push(this.slot(this.freeByLangSkill, key, state));
     if (agent.shift) this.shifted.add(state);
     for (const tag of state.langs.keys()) this.slot(this.roster, tag, state).add(state);
     for (const name of state.skills.keys()) this.slot(this.rosterBySkill, name, state).add(state);
@@ -647,18 +667,38 @@ export class Router {
       let best: AgentState | null = null;
       let bestScore = Number.NEGATIVE_INFINITY;
       let bestLang = item.language;
+      const w = sub.weights;
+      const tierIdx = TIER_INDEX[item.tier];
+      const preferredSite = item.preferredAgentId ? this.agents.get(item.preferredAgentId)?.site : undefined;
+      const skillCount = 5 * (1 + item.requiredSkills.length);
+      const candidates = this.candidates;
       for (let l = 0; l < (fb ? 2 : 1); l++) {
         const lang = l === 0 ? item.language : (fb as string);
         const byKey = this.free.get(lang);
         if (!byKey) continue;
+        // The sites that have someone free, each with the part of the score its agents
+        // share and the most any of them can reach; the best bound is looked at first.
+        candidates.length = 0;
+        // Speakers of the language with each required skill: start from the smallest set.
+        const skillSets = this.skillSets;
+        skillSets.length = 0;
+        let skilled = true;
+        for (const r of item.requiredSkills) {
+          const byKeySkill = this.freeByLangSkill.get(langSkillKey(lang, r.name));
+          if (!byKeySkill) {
+            skilled = false;
+            break;
+          }
+          skillSets.push(byKeySkill);
+        }
+        if (!skilled) continue;
         for (const site of sub.serving) {
           if (ring?.sites && !ring.sites.has(site.site.id)) continue;
-          const k = site.idx * 4 + TIER_INDEX[item.tier];
+          const k = site.idx * 4 + tierIdx;
           let set = byKey[k];
           if (!set || set.size === 0 || !this.openFor(site, item.subsidiaryId, now)) continue;
-          // Start from the smallest set among the language's and each required skill's.
-          for (const r of item.requiredSkills) {
-            const bySkill = this.freeBySkill.get(r.name)?.[k];
+          for (const byKeySkill of skillSets) {
+            const bySkill = byKeySkill[k];
             if (!bySkill || bySkill.size === 0) {
               set = undefined;
               break;
@@ -666,12 +706,35 @@ export class Router {
             if (bySkill.size < set.size) set = bySkill;
           }
           if (!set) continue;
-          for (const agent of set) {
-            if (!agent.langs.has(lang)) continue;
+          const siteScore = this.siteScore(site, item, sub);
+          candidates.push({
+            site,
+            set,
+            siteScore,
+            bound: siteScore + w.proficiency + w.fairness + (preferredSite === site ? w.preferred : 0),
+          });
+        }
+        if (candidates.length > 1) candidates.sort((a, b) => b.bound - a.bound);
+        for (const c of candidates) {
+          // No agent there can reach the best found: (siteScore + p + f + pr) ≤ bound.
+          if (c.bound < bestScore) break;
+          for (const agent of c.set) {
             if (l === 1 && agent.langs.has(item.language)) continue; // already seen as a speaker
             if (!this.fits(agent, item, optional, now)) continue;
-            this.fillValues(agent, item, lang, sub, now);
-            const total = scoreTotal(this.values, sub.weights);
+            let p = agent.langs.get(lang) ?? 0;
+            for (const r of item.requiredSkills) p += agent.skills.get(r.name) ?? 0;
+            // The same sum, in the same order, as scoreTotal: equal scores compare equal.
+            const total =
+              c.siteScore +
+              (p / skillCount) * w.proficiency +
+              fairnessValue(
+                now - agent.lastFreedAt,
+                this.fairnessHorizonMs,
+                agent.load,
+                agent.agent.capacity.total,
+              ) *
+                w.fairness +
+              (item.preferredAgentId === agent.agent.id ? 1 : 0) * w.preferred;
             if (total > bestScore || (total === bestScore && best && agent.ord < best.ord)) {
               best = agent;
               bestScore = total;
@@ -767,6 +830,31 @@ export class Router {
     );
   }
 
+  /** The parts every agent of a site shares for an item — cost, quality, share — weighted and summed as scoreTotal does. */
+  private siteScore(site: SiteState, item: WorkItem, sub: SubsidiaryState): number {
+    const w = sub.weights;
+    return (
+      this.costOf(site, item, sub) * w.cost +
+      site.quality * w.quality +
+      shareValue(
+        sub.target[site.idx] ?? 0,
+        sub.assignedTotal > 0 ? (sub.assigned[site.idx] ?? 0) / sub.assignedTotal : 0,
+      ) *
+        w.share
+    );
+  }
+
+  /**
+   * The cost part. Another subsidiary's only site is dearer for this work once its free
+   * capacity for it falls to the reserve: what is left there is kept for that subsidiary's customers.
+   */
+  private costOf(site: SiteState, item: WorkItem, sub: SubsidiaryState): number {
+    const reserved =
+      sub.reserved[site.idx] === 1 &&
+      utilisation(site, TIER_INDEX[item.tier], item.channel) > 1 - this.reserve;
+    return costValue(reserved ? site.cost * (1 + this.premium) : site.cost, this.cheapest);
+  }
+
   private fillValues(
     agent: AgentState,
     item: WorkItem,
@@ -776,12 +864,7 @@ export class Router {
   ): void {
     const v = this.values;
     const site = agent.site;
-    // Another subsidiary's only site is dearer for this work once its free capacity for it
-    // falls to the reserve: what is left there is kept for that subsidiary's customers.
-    const reserved =
-      sub.reserved[site.idx] === 1 &&
-      utilisation(site, TIER_INDEX[item.tier], item.channel) > 1 - this.reserve;
-    v.cost = costValue(reserved ? site.cost * (1 + this.premium) : site.cost, this.cheapest);
+    v.cost = this.costOf(site, item, sub);
     v.quality = site.quality;
     v.share = shareValue(
       sub.target[site.idx] ?? 0,
@@ -948,12 +1031,9 @@ export class Router {
     a.countedCapacity = capacity;
     a.countedUsed = used;
     const perChannel = a.agent.capacity.perChannel;
-    let i = 0;
-    for (const channel in perChannel) {
-      const c = a.countedOnChannel[i++];
-      if (!c) break;
-      const cap = available ? (perChannel[channel] ?? 0) : 0;
-      const use = available ? Math.min(a.loadByChannel.get(channel) ?? 0, cap) : 0;
+    for (const c of a.countedOnChannel) {
+      const cap = available ? (perChannel[c.channel] ?? 0) : 0;
+      const use = available ? Math.min(a.loadByChannel.get(c.channel) ?? 0, cap) : 0;
       c.entry[0] += cap - c.capacity;
       c.entry[1] += use - c.used;
       c.capacity = cap;
@@ -962,16 +1042,8 @@ export class Router {
     const want = a.agent.presence === 'available' && a.load < a.agent.capacity.total;
     if (want === a.inFree) return;
     a.inFree = want;
-    for (const tag of a.langs.keys()) {
-      const set = this.slot(this.free, tag, a);
-      if (want) set.add(a);
-      else set.delete(a);
-    }
-    for (const name of a.skills.keys()) {
-      const set = this.slot(this.freeBySkill, name, a);
-      if (want) set.add(a);
-      else set.delete(a);
-    }
+    if (want) for (const set of a.freeSets) set.add(a);
+    else for (const set of a.freeSets) set.delete(a);
   }
 
   private unindex(a: AgentState): void {
@@ -985,10 +1057,7 @@ export class Router {
       c.capacity = 0;
       c.used = 0;
     }
-    if (a.inFree) {
-      for (const tag of a.langs.keys()) this.slot(this.free, tag, a).delete(a);
-      for (const name of a.skills.keys()) this.slot(this.freeBySkill, name, a).delete(a);
-    }
+    if (a.inFree) for (const set of a.freeSets) set.delete(a);
     a.inFree = false;
     this.shifted.delete(a);
     for (const tag of a.langs.keys()) this.slot(this.roster, tag, a).delete(a);
