@@ -164,8 +164,9 @@ export async function declineOffer(
 
 /**
  * Expire every pending offer past its time (each row by exactly one process: a conditional
- * update); an agent whose last {@link MISSED_OFFERS_BEFORE_AWAY} offers all expired is set
- * away, so work stops waiting on someone who is not there. Returns the expired offers.
+ * update); an agent whose last {@link MISSED_OFFERS_BEFORE_AWAY} offers since they became
+ * available all expired is set away, so work stops waiting on someone who is not there.
+ * Returns the expired offers.
  */
 export async function expireOffers(
   db: Db,
@@ -179,24 +180,27 @@ export async function expireOffers(
     .returning(['id', 'agent_id', 'conversation_id'])
     .execute();
   for (const agentId of new Set(expired.map((e) => e.agent_id))) {
-    const last = await db
-      .selectFrom('routing_offers')
-      .select('state')
-      .where('agent_id', '=', agentId)
-      .where('state', '!=', 'pending')
-      .orderBy('answered_at', 'desc')
-      .orderBy('offered_at', 'desc')
-      .limit(MISSED_OFFERS_BEFORE_AWAY)
-      .execute();
-    if (last.length < MISSED_OFFERS_BEFORE_AWAY || last.some((o) => o.state !== 'expired')) continue;
     await db.transaction().execute(async (trx) => {
       const agent = await trx
         .selectFrom('agents')
-        .select('presence')
+        .select(['presence', 'presence_since'])
         .where('id', '=', agentId)
+        .forUpdate()
         .executeTakeFirst();
-      if (agent?.presence === 'available')
-        await setPresence(trx, { actor: SYSTEM_ACTOR, now }, agentId, 'away');
+      if (agent?.presence !== 'available') return;
+      // Counted since they last became available: someone back at their desk starts afresh.
+      const last = await trx
+        .selectFrom('routing_offers')
+        .select('state')
+        .where('agent_id', '=', agentId)
+        .where('state', '!=', 'pending')
+        .where('offered_at', '>=', agent.presence_since)
+        .orderBy('answered_at', 'desc')
+        .orderBy('offered_at', 'desc')
+        .limit(MISSED_OFFERS_BEFORE_AWAY)
+        .execute();
+      if (last.length < MISSED_OFFERS_BEFORE_AWAY || last.some((o) => o.state !== 'expired')) return;
+      await setPresence(trx, { actor: SYSTEM_ACTOR, now }, agentId, 'away');
     });
   }
   return expired.map((e) => ({ id: e.id, agentId: e.agent_id, conversationId: e.conversation_id }));
