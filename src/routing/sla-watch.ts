@@ -1,5 +1,6 @@
 // SLA in the running server: each subsidiary's policy in the store, and a watcher that sets
 // conversations' due times from it and reports 'at risk' and 'breached' once each.
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { type Bus, recordEvent } from '../bus/index.ts';
 import { type Context, DomainError, notFound, TimeZone } from '../core/index.ts';
@@ -305,14 +306,15 @@ export class SlaWatch {
           .executeTakeFirst();
         if (!inserted) return false;
         if (!row.first_response_due_at || !row.resolution_due_at) {
+          // Derived, not edited: the version stays (store/versioned.ts), so the ETag the creating
+          // client holds still works a moment later. A due time someone set meanwhile is kept.
           await trx
             .updateTable('conversations')
-            .set((eb) => ({
-              first_response_due_at: row.first_response_due_at ?? at.firstResponseDueAt,
-              resolution_due_at: row.resolution_due_at ?? at.resolutionDueAt,
-              version: eb('version', '+', 1),
+            .set({
+              first_response_due_at: sql<Date>`coalesce(first_response_due_at, ${at.firstResponseDueAt})`,
+              resolution_due_at: sql<Date>`coalesce(resolution_due_at, ${at.resolutionDueAt})`,
               updated_at: now,
-            }))
+            })
             .where('id', '=', row.id)
             .execute();
         }
@@ -378,14 +380,14 @@ export class SlaWatch {
           .where('tier', '=', row.clock_tier)
           .executeTakeFirst();
         if (claim.numUpdatedRows !== 1n || !changed) return false;
+        // Derived, as in #startClocks: the version stays, and the escalating client's ETag works.
         await trx
           .updateTable('conversations')
-          .set((eb) => ({
+          .set({
             first_response_due_at: at.firstResponseDueAt,
             resolution_due_at: at.resolutionDueAt,
-            version: eb('version', '+', 1),
             updated_at: now,
-          }))
+          })
           .where('id', '=', row.id)
           .execute();
         return true;

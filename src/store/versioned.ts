@@ -3,6 +3,10 @@ import { DomainError } from '../core/index.ts';
 /**
  * Optimistic concurrency: a change names the version it was made from (the ETag the
  * client read). A different current version means someone else changed the row first.
+ * The version counts edits, by people and integrations; values Relais derives afterwards
+ * (the SLA due times the watcher sets from the policy) are written without bumping it:
+ * an update writes only the fields it names, so nothing is lost over them, and a client's
+ * ETag from a create stays good.
  */
 export function assertVersion(entity: string, current: number, expected: number | undefined): void {
   if (expected === undefined) {
