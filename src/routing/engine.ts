@@ -478,7 +478,9 @@ export class Router {
       seq: this.seq++,
       rank: PRIORITY_RANK[item.priority],
       due: item.slaDueAt ?? Number.POSITIVE_INFINITY,
-      queuedAt: now,
+      // Rings and fallback waits count from when the item entered its queue, also when it
+      // comes back into a new router (a restart, a changed world) — never later than now.
+      queuedAt: Math.min(item.queuedAt ?? now, now),
       routedAt: now,
       agent: null,
       reason: null,

@@ -88,3 +88,49 @@ describe(`two assignment services on one store (${onPostgres() ? 'PostgreSQL' : 
     await b.stop();
   });
 });
+
+describe(`a waiting conversation that changes (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    store = await freshStore();
+    fixture = await createFixture(store.db);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('is routed again as it now is at the next sync: a skill nobody has, then dropped', async () => {
+    const ctx: Context = { actor: SYSTEM_ACTOR, now: NOW };
+    const { conversation } = await createConversation(store.db, ctx, {
+      subsidiaryId: fixture.subsidiaries.fr.id,
+      customerId: fixture.customers.frUnrouted.id,
+      channel: 'chat',
+      subject: 'needs a wizard',
+      tier: 'level1',
+      requiredSkills: ['wizardry'],
+      priority: 'normal',
+      message: { direction: 'inbound', text: 'needs a wizard', attachments: [] },
+    });
+    await store.db.updateTable('agents').set({ presence: 'available', presence_since: NOW }).execute();
+    const service = new RoutingService(store.db, { now: () => NOW });
+    await service.sync();
+    expect(service.router?.reasonFor(conversation.id)?.code).toBe('no_agent_with_skills');
+    // A supervisor drops the skill (as PATCH /api/conversations/{id} would).
+    await store.db
+      .updateTable('conversations')
+      .set({ required_skills: [] })
+      .where('id', '=', conversation.id)
+      .execute();
+    await service.sync();
+    const row = await store.db
+      .selectFrom('conversations')
+      .select(['status', 'assignee_id'])
+      .where('id', '=', conversation.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('assigned');
+    expect(row.assignee_id).not.toBeNull();
+    await service.stop();
+  });
+});

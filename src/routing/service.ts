@@ -64,6 +64,8 @@ type ConversationRow = Pick<
   queue_optional_skills: SkillRequirement[] | null;
   /** The last agent assigned a conversation of the same customer (waiting conversations only). */
   preferred_agent_id: string | null;
+  /** When it was last escalated, if ever: it entered its current queue then. */
+  escalated_at: Date | string | null;
 };
 
 const ms = (d: Date | string): number => new Date(d).getTime();
@@ -156,6 +158,7 @@ function workItem(row: ConversationRow): WorkItem {
     segment: null,
     preferredAgentId: row.preferred_agent_id,
     arrivedAt: ms(row.created_at),
+    queuedAt: ms(row.escalated_at ?? row.created_at),
     ...(row.queue_id ? { queueId: row.queue_id } : {}),
   };
 }
@@ -283,6 +286,8 @@ export class RoutingService {
   readonly #mine = new Map<string, { agentId: string; tier: Tier }>();
   /** Items waiting in this router, with their tier. */
   readonly #waiting = new Map<string, Tier>();
+  /** The work item each waiting item was submitted as: when the store's differs, it is routed again. */
+  readonly #submitted = new Map<string, string>();
   /** The last wait reason recorded per item: a new one is recorded only when it changes. */
   readonly #lastReason = new Map<string, string>();
   readonly #agents = new Map<string, string>();
@@ -362,6 +367,7 @@ export class RoutingService {
       this.#signature = signature;
       this.#mine.clear();
       this.#waiting.clear();
+      this.#submitted.clear();
       this.#agents.clear();
       this.#offered.clear();
     }
@@ -410,6 +416,15 @@ export class RoutingService {
           .end()
           .as('preferred_agent_id'),
       )
+      .select((eb) =>
+        eb
+          .selectFrom('routing_decisions')
+          .select((e) => e.fn.max('routing_decisions.at').as('at'))
+          .whereRef('routing_decisions.conversation_id', '=', 'conversations.id')
+          .where('routing_decisions.kind', '=', 'escalated')
+          .$asScalar()
+          .as('escalated_at'),
+      )
       .where('conversations.status', 'in', ['open', 'assigned'])
       .orderBy('conversations.created_at')
       .orderBy('conversations.id')
@@ -448,10 +463,22 @@ export class RoutingService {
       if (row?.status !== 'open' || row.assignee_id !== null || pending.has(id)) {
         router.withdraw(id);
         this.#waiting.delete(id);
+        this.#submitted.delete(id);
         this.#lastReason.delete(id);
       } else if (row.tier !== tier) {
         this.#waiting.set(id, row.tier);
+        this.#submitted.set(id, JSON.stringify(workItem(row)));
         decisions.push(...router.escalate(id, row.tier, at));
+      } else {
+        const item = workItem(row);
+        const key = JSON.stringify(item);
+        if (this.#submitted.get(id) !== key) {
+          // Its queue, skills, priority, language or due time changed: routed again as it
+          // now is, its rings still counting from when it was queued.
+          router.withdraw(id);
+          this.#submitted.set(id, key);
+          decisions.push(router.submit(item, at));
+        }
       }
     }
 
@@ -494,7 +521,9 @@ export class RoutingService {
       if (this.#waiting.has(row.id) || this.#mine.has(row.id) || this.#offered.has(row.id)) continue;
       if (pending.has(row.id)) continue;
       this.#waiting.set(row.id, row.tier);
-      decisions.push(router.submit(workItem(row), at));
+      const item = workItem(row);
+      this.#submitted.set(row.id, JSON.stringify(item));
+      decisions.push(router.submit(item, at));
     }
     decisions.push(...router.tick(at));
 
@@ -507,6 +536,7 @@ export class RoutingService {
         continue;
       }
       this.#waiting.delete(decision.itemId);
+      this.#submitted.delete(decision.itemId);
       this.#lastReason.delete(decision.itemId);
       if (offering) {
         const refused = refusals.get(decision.itemId);

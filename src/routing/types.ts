@@ -33,6 +33,11 @@ export interface WorkItem {
   preferredAgentId: string | null;
   /** When the contact arrived; kept across escalations. */
   arrivedAt: Instant;
+  /**
+   * When it entered its current queue (arrival, or its last escalation), for an item
+   * submitted again to a new router; missing means now. Rings and fallbacks count from it.
+   */
+  queuedAt?: Instant | undefined;
   /** The queue whose rings apply; none means one ring: every site serving the subsidiary, optional skills not demanded. */
   queueId?: string | undefined;
 }

@@ -551,6 +551,12 @@ describe('the assignment service routes by the stored configuration', () => {
       queueId: strict.body.id,
     });
 
+    // The server runs on the wall clock, the service on the test's: the conversations arrive at NOW.
+    await server.db
+      .updateTable('conversations')
+      .set({ created_at: NOW })
+      .where('id', 'in', [inRings, needsSkill])
+      .execute();
     let now = NOW;
     const service = new RoutingService(server.db, { now: () => now });
     await service.sync();

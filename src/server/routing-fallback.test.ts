@@ -57,7 +57,7 @@ async function signIn(email: string) {
 }
 
 describe(`language fallback in a running Relais (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
-  it('a Wolof chat waits for a Wolof speaker, and after 120 s goes to a French-speaking agent, recorded as the fallback', async () => {
+  it('a Wolof chat waits for a Wolof speaker, and after 120 s — restart or not — goes to a French-speaking agent, recorded as the fallback', async () => {
     const group = await signIn('group.admin@test.example');
     const sn = await group('POST', '/api/subsidiaries', {
       code: 'SN',
@@ -138,21 +138,31 @@ describe(`language fallback in a running Relais (${onPostgres() ? 'PostgreSQL' :
     await service.sync();
     expect((await conversation()).body).toMatchObject({ status: 'open', assigneeId: null });
 
+    // A restart now: the new service's router counts the wait from the conversation's
+    // arrival, not from its own start, so the fallback still comes at 120 s.
+    await service.stop();
+    const restarted = new RoutingService(store.db, { now: () => now });
+    await restarted.sync();
+    expect((await conversation()).body).toMatchObject({ status: 'open', assigneeId: null });
+
     now = new Date(NOW.getTime() + 121_000);
-    await service.sync();
+    await restarted.sync();
     expect((await conversation()).body).toMatchObject({ status: 'assigned', assigneeId: agent.body.id });
     const routing = await snAdmin('GET', `/api/conversations/${id}/routing`);
+    // Each router records why the chat waits: the first service, then the restarted one.
     expect(routing.body.items.map((d: { kind: string; reason: { code: string } | null }) => d.kind)).toEqual([
+      'waiting',
       'waiting',
       'assigned',
     ]);
     expect(routing.body.items[0].reason.code).toBe('language_not_served');
-    expect(routing.body.items[1]).toMatchObject({
+    expect(routing.body.items[1].reason.code).toBe('language_not_served');
+    expect(routing.body.items[2]).toMatchObject({
       agentId: agent.body.id,
       siteId: dakar.body.id,
       language: 'fr',
       fallbackLanguage: true,
     });
-    await service.stop();
+    await restarted.stop();
   });
 });
