@@ -1,6 +1,7 @@
-import { type Bus, recordEvent } from '../bus/index.ts';
+import { sql } from 'kysely';
+import { type Bus, type DomainEvent, recordEvent, recordEvents } from '../bus/index.ts';
 import { newId, SYSTEM_ACTOR } from '../core/index.ts';
-import { type Db, type Row, recordAudit } from '../store/index.ts';
+import { auditRow, type Db, type Row, recordAudit } from '../store/index.ts';
 import { queuePolicy, subsidiaryPolicy } from './config.ts';
 import { Router } from './engine.ts';
 import { createOffer, expireOffers, type OfferMode, pendingOffers, recentRefusals } from './offers.ts';
@@ -277,6 +278,141 @@ export async function claimWithin(
   return true;
 }
 
+/** How many of a sync's choices are claimed in one transaction. */
+export const CLAIM_BATCH = 200;
+
+/**
+ * Claims many of the router's choices in one transaction, with the same guarantees as
+ * claimAssignment one by one: the agents' rows are locked (in id order, so two batches
+ * never wait on each other in a circle), their load is counted once and every choice is
+ * checked against it in order, and a conversation changes only if it is still open and
+ * nobody's — one another process is claiming right now is skipped, not waited for. Then
+ * one statement each for the conversations, the routing decisions, the audit rows and
+ * the events. Returns the ids of the conversations claimed.
+ */
+export async function claimAssignments(
+  db: Db,
+  claims: ReadonlyArray<{ decision: Assignment; tier: Tier }>,
+  now: Date,
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  return db.transaction().execute(async (trx) => {
+    const agentIds = [...new Set(claims.map((c) => c.decision.agentId))].sort();
+    const agents = await trx
+      .selectFrom('agents')
+      .select(['id', 'capacity', 'site_id', 'presence'])
+      .where('id', 'in', agentIds)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    const open = await trx
+      .selectFrom('conversations')
+      .select(['id', 'channel', 'subsidiary_id'])
+      .where(
+        'id',
+        'in',
+        claims.map((c) => c.decision.itemId),
+      )
+      .where('status', '=', 'open')
+      .where('assignee_id', 'is', null)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const held = await trx
+      .selectFrom('conversations')
+      .select(['assignee_id', 'channel', sql<number>`count(*)::int`.as('n')])
+      .where('assignee_id', 'in', agentIds)
+      .where('status', '=', 'assigned')
+      .groupBy(['assignee_id', 'channel'])
+      .execute();
+    const agentById = new Map(agents.map((a) => [a.id, a]));
+    const openById = new Map(open.map((c) => [c.id, c]));
+    const load = new Map<string, { total: number; byChannel: Map<string, number> }>();
+    for (const id of agentIds) load.set(id, { total: 0, byChannel: new Map() });
+    for (const h of held) {
+      const l = load.get(h.assignee_id as string);
+      if (!l) continue;
+      l.total += Number(h.n);
+      l.byChannel.set(h.channel, (l.byChannel.get(h.channel) ?? 0) + Number(h.n));
+    }
+    const won: Array<{ decision: Assignment; tier: Tier; siteId: string; subsidiaryId: string }> = [];
+    for (const { decision, tier } of claims) {
+      const agent = agentById.get(decision.agentId);
+      const conversation = openById.get(decision.itemId);
+      if (!agent || agent.presence !== 'available' || !conversation) continue;
+      const l = load.get(agent.id) as { total: number; byChannel: Map<string, number> };
+      const onChannel = l.byChannel.get(conversation.channel) ?? 0;
+      if (l.total >= agent.capacity.total) continue;
+      if (onChannel >= (agent.capacity.perChannel[conversation.channel] ?? 0)) continue;
+      l.total += 1;
+      l.byChannel.set(conversation.channel, onChannel + 1);
+      openById.delete(decision.itemId);
+      won.push({ decision, tier, siteId: agent.site_id, subsidiaryId: conversation.subsidiary_id });
+    }
+    if (won.length === 0) return new Set();
+    const values = sql.join(
+      won.map((w) => sql`(${w.decision.itemId}::uuid, ${w.decision.agentId}::uuid, ${w.siteId}::uuid)`),
+    );
+    await sql`
+      UPDATE conversations AS c
+      SET assignee_id = v.agent_id, site_id = v.site_id, status = 'assigned',
+          version = c.version + 1, updated_at = ${now}
+      FROM (VALUES ${values}) AS v(id, agent_id, site_id)
+      WHERE c.id = v.id AND c.status = 'open' AND c.assignee_id IS NULL`.execute(trx);
+    await trx
+      .insertInto('routing_decisions')
+      .values(
+        won.map(({ decision, tier, subsidiaryId }) => ({
+          id: newId(),
+          conversation_id: decision.itemId,
+          subsidiary_id: subsidiaryId,
+          kind: 'assigned' as const,
+          trigger: decision.trigger,
+          tier,
+          agent_id: decision.agentId,
+          site_id: decision.siteId,
+          ring: decision.ring,
+          language: decision.language,
+          fallback_language: decision.fallbackLanguage,
+          score_total: decision.score.total,
+          score_parts: JSON.stringify(decision.score.parts),
+          reason_code: null,
+          reason: null,
+          actor_id: null,
+          at: now,
+        })),
+      )
+      .execute();
+    await trx
+      .insertInto('audit_log')
+      .values(
+        won.map(({ decision, siteId, subsidiaryId }) =>
+          auditRow(SYSTEM_ACTOR, undefined, {
+            action: 'route',
+            entity: 'conversation',
+            entityId: decision.itemId,
+            subsidiaryId,
+            siteId,
+            changes: { assigneeId: decision.agentId, status: 'assigned' },
+          }),
+        ),
+      )
+      .execute();
+    const events: DomainEvent[] = won.flatMap(({ decision, siteId, subsidiaryId }) => [
+      {
+        name: 'conversation.assigned',
+        payload: { conversationId: decision.itemId, subsidiaryId, agentId: decision.agentId, siteId },
+      },
+      {
+        name: 'conversation.status_changed',
+        payload: { conversationId: decision.itemId, from: 'open', to: 'assigned' },
+      },
+    ]);
+    await recordEvents(trx, events);
+    return new Set(won.map((w) => w.decision.itemId));
+  });
+}
+
 export class RoutingService {
   readonly #db: Db;
   readonly #options: RoutingServiceOptions;
@@ -528,7 +664,36 @@ export class RoutingService {
     decisions.push(...router.tick(at));
 
     const report: SyncReport = { assigned: 0, offered: 0, lost: 0, waiting: 0 };
-    while (decisions.length > 0) {
+    // Choices to claim, in batches: one transaction for many (see claimAssignments).
+    const batch: Array<{ decision: Assignment; tier: Tier }> = [];
+    const claim = async (): Promise<void> => {
+      const claims = batch.splice(0);
+      let won: Set<string>;
+      try {
+        won = await claimAssignments(db, claims, now);
+      } catch (error) {
+        // Nothing of the batch was claimed, and this router believes otherwise: the next
+        // sync builds a new one from the store.
+        this.#router = undefined;
+        throw error;
+      }
+      for (const { decision, tier } of claims) {
+        if (won.has(decision.itemId)) {
+          this.#mine.set(decision.itemId, { agentId: decision.agentId, tier });
+          report.assigned += 1;
+        } else {
+          // Another claim won (or the agent went away): the item leaves this router; the next sync sees the truth.
+          report.lost += 1;
+          decisions.push(...router.release(decision.itemId, at));
+          this.#agents.delete(decision.agentId);
+        }
+      }
+    };
+    while (decisions.length > 0 || batch.length > 0) {
+      if (decisions.length === 0 || batch.length >= CLAIM_BATCH) {
+        await claim();
+        continue;
+      }
       const decision = decisions.shift() as Decision;
       const tier = this.#waiting.get(decision.itemId) ?? byId.get(decision.itemId)?.tier ?? 'level1';
       if (decision.kind === 'waiting') {
@@ -557,15 +722,7 @@ export class RoutingService {
         }
         continue;
       }
-      if (await claimAssignment(db, decision, tier, now)) {
-        this.#mine.set(decision.itemId, { agentId: decision.agentId, tier });
-        report.assigned += 1;
-      } else {
-        // Another claim won (or the agent went away): the item leaves this router; the next sync sees the truth.
-        report.lost += 1;
-        decisions.push(...router.release(decision.itemId, at));
-        this.#agents.delete(decision.agentId);
-      }
+      batch.push({ decision, tier });
     }
     report.waiting = this.#waiting.size;
     this.#wakeForExpiry(at);
