@@ -339,7 +339,7 @@ export async function claimAssignments(
     for (const { decision, tier } of claims) {
       const agent = agentById.get(decision.agentId);
       const conversation = openById.get(decision.itemId);
-      if (!agent || agent.presence !== 'available' || !conversation) continue;
+      if (agent?.presence !== 'available' || !conversation) continue;
       const l = load.get(agent.id) as { total: number; byChannel: Map<string, number> };
       const onChannel = l.byChannel.get(conversation.channel) ?? 0;
       if (l.total >= agent.capacity.total) continue;
