@@ -134,6 +134,9 @@ export interface WaitingItem {
   reason: WaitReason;
 }
 
+/** Highest bound first (a module-level function: no closure per call on the hot path). */
+const byBound = (a: { bound: number }, b: { bound: number }): number => b.bound - a.bound;
+
 /** The key of a language and a skill together in the free agents' index. */
 const langSkillKey = (tag: string, skill: string): string => `${tag}\u0000${skill}`;
 
@@ -716,7 +719,7 @@ export class Router {
             bound: siteScore + w.proficiency + w.fairness + (preferredSite === site ? w.preferred : 0),
           });
         }
-        if (candidates.length > 1) candidates.sort((a, b) => b.bound - a.bound);
+        if (candidates.length > 1) candidates.sort(byBound);
         for (const c of candidates) {
           // No agent there can reach the best found: (siteScore + p + f + pr) ≤ bound.
           if (c.bound < bestScore) break;
