@@ -1126,6 +1126,21 @@ const endpoints: Endpoint[] = [
     }),
   },
   {
+    name: 'POST /api/routing-queues',
+    method: 'POST',
+    url: () => '/api/routing-queues',
+    valid: () => ({
+      subsidiaryId: f.subsidiaries.fr.id,
+      name: `File ${next()}`,
+      requiredSkills: [{ name: 'billing', minProficiency: 2 }],
+      optionalSkills: [{ name: 'fibre', minProficiency: 3 }],
+      rings: [
+        { afterSeconds: 0, sites: [f.sites.bucharest.id], optionalSkills: 'all' },
+        { afterSeconds: 60, sites: null, dropSkills: ['fibre'] },
+      ],
+    }),
+  },
+  {
     name: 'PATCH /api/subsidiaries/:id',
     method: 'PATCH',
     url: () => `/api/subsidiaries/${targets.subsidiaryId}`,
