@@ -554,7 +554,9 @@ export class Router {
     const agent = state.agent;
     if (!agent) throw new DomainError('illegal_transition', `item ${itemId} is waiting, not assigned`);
     this.items.delete(itemId);
-    this.unload(agent, state, now);
+    // The free indexes are brought up to date once, after the agent took their next items:
+    // an agent who frees a slot and fills it again at once is never re-indexed.
+    this.unload(agent, state, now, false);
     return this.pull(agent, now, 'agent_free');
   }
 
@@ -758,7 +760,8 @@ export class Router {
   /** The agent takes waiting items while they have room: the first eligible in order across the lists they serve. */
   private pull(agent: AgentState, now: Instant, trigger: Trigger): Decision[] {
     const decisions: Decision[] = [];
-    while (agent.inFree && this.waitingCount > 0) {
+    const a = agent.agent;
+    while (a.presence === 'available' && agent.load < a.capacity.total && this.waitingCount > 0) {
       let pick: ItemState | null = null;
       let pickLang = '';
       for (const lang of agent.langs.keys()) {
@@ -785,8 +788,9 @@ export class Router {
       if (!pick) break;
       const sub = this.subsidiaries.get(pick.item.subsidiaryId) as SubsidiaryState;
       this.unlist(pick);
-      decisions.push(this.assign(pick, agent, pickLang, sub, this.ringIndex(pick, now), now, trigger));
+      decisions.push(this.assign(pick, agent, pickLang, sub, this.ringIndex(pick, now), now, trigger, false));
     }
+    this.refreshFree(agent);
     return decisions;
   }
 
@@ -895,6 +899,8 @@ export class Router {
     ring: number,
     now: Instant,
     trigger: Trigger,
+    /** False when the caller brings the free indexes up to date itself (see pull). */
+    refresh = true,
   ): Assignment {
     const item = state.item;
     this.fillValues(agent, item, lang, sub, now);
@@ -904,7 +910,7 @@ export class Router {
     agent.items.add(item.id);
     agent.load += 1;
     agent.loadByChannel.set(item.channel, (agent.loadByChannel.get(item.channel) ?? 0) + 1);
-    this.refreshFree(agent);
+    if (refresh) this.refreshFree(agent);
     sub.assigned[agent.site.idx] = (sub.assigned[agent.site.idx] ?? 0) + 1;
     sub.assignedTotal += 1;
     return {
@@ -921,12 +927,12 @@ export class Router {
     };
   }
 
-  private unload(agent: AgentState, state: ItemState, now: Instant): void {
+  private unload(agent: AgentState, state: ItemState, now: Instant, refresh = true): void {
     agent.items.delete(state.item.id);
     agent.load -= 1;
     agent.loadByChannel.set(state.item.channel, (agent.loadByChannel.get(state.item.channel) ?? 1) - 1);
     agent.lastFreedAt = now;
-    this.refreshFree(agent);
+    if (refresh) this.refreshFree(agent);
   }
 
   // ---- wait reasons -----------------------------------------------------------------------
