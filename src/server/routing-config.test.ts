@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutingService } from '../routing/index.ts';
 import {
@@ -552,11 +553,9 @@ describe('the assignment service routes by the stored configuration', () => {
     });
 
     // The server runs on the wall clock, the service on the test's: the conversations arrive at NOW.
-    await server.db
-      .updateTable('conversations')
-      .set({ created_at: NOW })
-      .where('id', 'in', [inRings, needsSkill])
-      .execute();
+    await sql`update conversations set created_at = ${NOW} where id in (${inRings}, ${needsSkill})`.execute(
+      server.db,
+    );
     let now = NOW;
     const service = new RoutingService(server.db, { now: () => now });
     await service.sync();
