@@ -649,13 +649,16 @@ export async function appendInboundMessage(
   return { messageId: message.row.id };
 }
 
-/** Add a message to a conversation; the customer writing again reopens a resolved one. */
+/**
+ * Add a message to a conversation; the customer writing again reopens a resolved one. An
+ * `automatic` outbound message (a notice Relais sends by itself) is not the first response.
+ */
 export async function addMessage(
   trx: Db,
   ctx: Context,
   conversationId: string,
   input: MessageInput,
-  options: { reopen?: boolean } = {},
+  options: { reopen?: boolean; automatic?: boolean } = {},
 ): Promise<{ message: Message; created: boolean }> {
   const conversation = await lockVisible(trx, ctx, conversationId);
   const channel = input.channel ?? conversation.channel;
@@ -705,7 +708,7 @@ export async function addMessage(
         ? conversation.channels
         : [...conversation.channels, channel],
       first_responded_at:
-        input.direction === 'outbound' && conversation.first_responded_at === null
+        input.direction === 'outbound' && conversation.first_responded_at === null && !options.automatic
           ? ctx.now
           : conversation.first_responded_at,
       ...(reopen ? { status: 'open' as const, resolved_at: null, assignee_id: null } : {}),

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type Bus, type DomainEvent, recordEvent, recordEvents } from '../bus/index.ts';
 import { newId, SYSTEM_ACTOR } from '../core/index.ts';
 import { auditRow, type Db, type Row, recordAudit } from '../store/index.ts';
+import { sendClosedNotice } from './closed-notice-send.ts';
 import { queuePolicy, subsidiaryPolicy } from './config.ts';
 import { Router } from './engine.ts';
 import { createOffer, expireOffers, type OfferMode, pendingOffers, recentRefusals } from './offers.ts';
@@ -798,6 +799,10 @@ export class RoutingService {
         at: now,
       })
       .execute();
+    // The customer of a written channel is told once when the team opens (src/routing/closed-notice-send.ts);
+    // a failure is reported, and the rest of the sync goes on.
+    if (decision.reason.code === 'no_site_open')
+      await sendClosedNotice(this.#db, decision.itemId, now).catch((error) => this.#options.onError?.(error));
   }
 }
 

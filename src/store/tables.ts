@@ -490,6 +490,19 @@ export interface RoutingQueuesTable {
   updated_at: Timestamp;
 }
 
+// routing: automatic closed notices (0015)
+
+/** The one automatic "closed, opens at …" reply of a conversation (src/routing/closed-notice-send.ts). */
+export interface ClosedNoticesTable {
+  conversation_id: string;
+  subsidiary_id: string;
+  message_id: string | null;
+  opens_at: Timestamp;
+  time_zone: string;
+  language: string;
+  created_at: Timestamp;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -548,6 +561,7 @@ export interface Database {
   sla_clocks: SlaClocksTable;
   routing_policies: RoutingPoliciesTable;
   routing_queues: RoutingQueuesTable;
+  closed_notices: ClosedNoticesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
