@@ -134,3 +134,75 @@ describe(`a waiting conversation that changes (${onPostgres() ? 'PostgreSQL' : '
     await service.stop();
   });
 });
+
+describe(`an agent who frees capacity takes a waiting conversation that changed (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    store = await freshStore();
+    fixture = await createFixture(store.db);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('in one sync, without the sync failing', async () => {
+    const ctx: Context = { actor: SYSTEM_ACTOR, now: NOW };
+    // Nothing else waits; one agent, with room for one chat.
+    await store.db.updateTable('conversations').set({ status: 'resolved', resolved_at: NOW }).execute();
+    await store.db.updateTable('agents').set({ presence: 'offline', presence_since: NOW }).execute();
+    await store.db
+      .updateTable('agents')
+      .set({
+        presence: 'available',
+        presence_since: NOW,
+        capacity: JSON.stringify({ perChannel: { chat: 1 }, total: 1 }),
+      })
+      .where('id', '=', fixture.agents.casablanca.id)
+      .execute();
+    const open = async (subject: string) =>
+      (
+        await createConversation(store.db, ctx, {
+          subsidiaryId: fixture.subsidiaries.fr.id,
+          customerId: fixture.customers.frUnrouted.id,
+          channel: 'chat',
+          subject,
+          tier: 'level1',
+          requiredSkills: [],
+          priority: 'normal',
+          message: { direction: 'inbound', text: subject, attachments: [] },
+        })
+      ).conversation.id;
+    const first = await open('first');
+    const service = new RoutingService(store.db, { now: () => NOW });
+    await service.sync();
+    const second = await open('second');
+    await service.sync();
+    const assignee = async (id: string) =>
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select(['status', 'assignee_id'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).assignee_id;
+    expect(await assignee(first)).toBe(fixture.agents.casablanca.id);
+    expect(await assignee(second)).toBeNull();
+    // Before the next sync: the first is resolved, and the waiting one changes (a due time is set).
+    await store.db
+      .updateTable('conversations')
+      .set({ status: 'resolved', resolved_at: NOW })
+      .where('id', '=', first)
+      .execute();
+    await store.db
+      .updateTable('conversations')
+      .set({ first_response_due_at: new Date(NOW.getTime() + 60_000) })
+      .where('id', '=', second)
+      .execute();
+    const report = await service.sync();
+    expect(report.assigned).toBe(1);
+    expect(await assignee(second)).toBe(fixture.agents.casablanca.id);
+    await service.stop();
+  });
+});

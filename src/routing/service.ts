@@ -483,7 +483,14 @@ export class RoutingService {
 
   /** Reconcile the router with the store and claim what it assigns. Calls run one at a time. */
   sync(): Promise<SyncReport> {
-    const run = this.#chain.then(() => this.#reconcile());
+    const run = this.#chain.then(() =>
+      this.#reconcile().catch((error: unknown) => {
+        // A sync that failed half-way leaves this router unsure of what it holds: the next
+        // sync builds a new one from the store rather than trusting it.
+        this.#router = undefined;
+        throw error;
+      }),
+    );
     this.#chain = run.catch(() => undefined);
     return run;
   }
@@ -596,6 +603,9 @@ export class RoutingService {
       }
     }
     for (const [id, tier] of [...this.#waiting]) {
+      // Taken by an agent who freed capacity above: its decision is claimed below, and a
+      // claim that no longer fits the store is lost and released there.
+      if (router.assigneeOf(id) !== null) continue;
       const row = byId.get(id);
       if (row?.status !== 'open' || row.assignee_id !== null || pending.has(id)) {
         router.withdraw(id);
