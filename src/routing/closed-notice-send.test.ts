@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEndpoint } from '../channels/index.ts';
-import { SYSTEM_ACTOR } from '../core/index.ts';
+import { newId } from '../core/index.ts';
 import { createFixture, type Fixture, freshStore } from '../testing/index.ts';
 import { sendClosedNotice } from './closed-notice-send.ts';
 
@@ -13,16 +12,19 @@ let fixture: Fixture;
 beforeAll(async () => {
   store = await freshStore();
   fixture = await createFixture(store.db);
-  await createEndpoint(
-    store.db,
-    { actor: SYSTEM_ACTOR, now: new Date() },
-    {
-      subsidiaryId: fixture.subsidiaries.fr.id,
+  // The French mailbox (an endpoint row, as channels' createEndpoint writes it).
+  await store.db
+    .insertInto('endpoints')
+    .values({
+      id: newId(),
+      subsidiary_id: fixture.subsidiaries.fr.id,
       channel: 'email',
       address: 'service@fr.notice.example',
       name: 'SAV',
-    },
-  );
+      secret: null,
+      updated_at: new Date(),
+    })
+    .execute();
   // The customers wrote an hour ago.
   await sql`update messages set created_at = ${new Date(NIGHT.getTime() - 3_600_000)}`.execute(store.db);
 });
