@@ -12,11 +12,14 @@ import {
   DEFAULT_SLA_POLICY,
   dueAt,
   escalateSla,
+  pauseResolution,
+  resumeResolution,
   type SlaKey,
   SlaPolicy,
   type SlaTarget,
   slaState,
   startSla,
+  withPauses,
 } from './sla.ts';
 
 const nineToSix = [{ start: '09:00', end: '18:00' }];
@@ -161,6 +164,9 @@ export interface SlaWatchOptions {
 export interface SlaWatchReport {
   started: number;
   escalated: number;
+  /** Resolution clocks paused (pending on the customer) or running again. */
+  paused: number;
+  resumed: number;
   reported: Array<{ conversationId: string; event: 'sla.at_risk' | 'sla.breached'; clock: ClockKind }>;
 }
 
@@ -250,9 +256,10 @@ export class SlaWatch {
       }
       return p;
     };
-    const report: SlaWatchReport = { started: 0, escalated: 0, reported: [] };
+    const report: SlaWatchReport = { started: 0, escalated: 0, paused: 0, resumed: 0, reported: [] };
     report.started = await this.#startClocks(now, policyOf);
     report.escalated = await this.#followEscalations(now, policyOf);
+    Object.assign(report, await this.#followPauses(now, policyOf));
     report.reported = await this.#reportDue(now);
     if (report.reported.length > 0) this.#options.onCommitted?.();
     return report;
@@ -343,6 +350,7 @@ export class SlaWatch {
         's.tier as clock_tier',
         's.target',
         's.started_at',
+        's.pauses',
       ])
       .whereRef('s.tier', '<>', 'c.tier')
       .where('c.status', 'in', RUNNING)
@@ -353,7 +361,10 @@ export class SlaWatch {
       const before = { channel: row.channel, priority: row.priority, tier: row.clock_tier } as SlaKey;
       const target = row.target as unknown as SlaTarget;
       // The clocks as they run: their own target (the policy may have changed since).
-      const current = startSla({ targets: [target] }, before, ms(row.started_at), hours);
+      const current = withPauses(
+        startSla({ targets: [target] }, before, ms(row.started_at), hours),
+        row.pauses,
+      );
       const next = escalateSla(current, policy, { ...before, tier: row.tier }, now.getTime(), hours);
       const changed = next !== current;
       const at = instants(next, now.getTime());
@@ -395,6 +406,73 @@ export class SlaWatch {
       if (done) escalated += 1;
     }
     return escalated;
+  }
+
+  /**
+   * The resolution clock stands still while the conversation is pending on the customer:
+   * a pause opens when it becomes pending and closes when it is no longer, the due time
+   * moving later by the counted time in between (none while paused). Claimed on the pauses
+   * seen, so of two watchers one records it. The due time is derived: the version stays.
+   */
+  async #followPauses(
+    now: Date,
+    policyOf: (subsidiaryId: string, timeZone: string) => Promise<StoredPolicy>,
+  ): Promise<{ paused: number; resumed: number }> {
+    const open = sql<boolean>`s.pauses @> '[{"to": null}]'::jsonb`;
+    const rows = await this.#db
+      .selectFrom('conversations as c')
+      .innerJoin('subsidiaries as sub', 'sub.id', 'c.subsidiary_id')
+      .innerJoin('sla_clocks as s', 's.conversation_id', 'c.id')
+      .select([
+        'c.id',
+        'c.status',
+        'c.subsidiary_id',
+        'sub.time_zone',
+        'c.channel',
+        'c.priority',
+        's.tier',
+        's.target',
+        's.started_at',
+        's.pauses',
+      ])
+      .where('c.status', 'in', RUNNING)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('c.status', '=', 'pending'), eb.not(open)]),
+          eb.and([eb('c.status', '<>', 'pending'), open]),
+        ]),
+      )
+      .execute();
+    const counts = { paused: 0, resumed: 0 };
+    for (const row of rows) {
+      const { hours } = await policyOf(row.subsidiary_id, row.time_zone);
+      const key = { channel: row.channel, priority: row.priority, tier: row.tier } as SlaKey;
+      const target = row.target as unknown as SlaTarget;
+      const current = withPauses(startSla({ targets: [target] }, key, ms(row.started_at), hours), row.pauses);
+      const pausing = row.status === 'pending';
+      const next = pausing
+        ? pauseResolution(current, now.getTime())
+        : resumeResolution(current, now.getTime());
+      const pauses = next.resolution.counting.paused ?? [];
+      const at = instants(next, now.getTime());
+      const done = await this.#db.transaction().execute(async (trx) => {
+        const claim = await trx
+          .updateTable('sla_clocks')
+          .set({ pauses: JSON.stringify(pauses), resolution_at_risk_at: at.resolutionAtRiskAt })
+          .where('conversation_id', '=', row.id)
+          .where(sql<boolean>`pauses = ${JSON.stringify(row.pauses)}::jsonb`)
+          .executeTakeFirst();
+        if (claim.numUpdatedRows !== 1n) return false;
+        await trx
+          .updateTable('conversations')
+          .set({ resolution_due_at: at.resolutionDueAt, updated_at: now })
+          .where('id', '=', row.id)
+          .execute();
+        return true;
+      });
+      if (done) counts[pausing ? 'paused' : 'resumed'] += 1;
+    }
+    return counts;
   }
 
   async #reportDue(now: Date): Promise<SlaWatchReport['reported']> {

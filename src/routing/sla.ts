@@ -370,6 +370,15 @@ export function escalateSla(
   return clocksFrom(target, at, hours, current.resolution.counting.paused ?? []);
 }
 
+/** The clocks with the resolution clock's pauses as stored (the watcher rebuilds clocks from the store). */
+export function withPauses(sla: ConversationSla, paused: readonly SlaPause[]): ConversationSla {
+  if (paused.length === 0) return sla;
+  return {
+    ...sla,
+    resolution: { ...sla.resolution, counting: { ...sla.resolution.counting, paused } },
+  };
+}
+
 /** The resolution clock paused from `at` (the conversation now waits on the customer). */
 export function pauseResolution(sla: ConversationSla, at: number): ConversationSla {
   const paused = sla.resolution.counting.paused ?? [];

@@ -57,10 +57,10 @@ async function signIn(email: string) {
     .join('; ');
   const { csrfToken } = (await login.json()) as { csrfToken: string };
   const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) => {
     const res = await fetch(`${running.url}${path}`, {
       method,
-      headers,
+      headers: { ...headers, ...extra },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies field by field
@@ -192,6 +192,67 @@ describe('SLA clocks in a running Relais', () => {
         },
       ],
     ]);
+  });
+});
+
+describe('the resolution clock while pending', () => {
+  it('stands still while the conversation waits on the customer, and the due time moves later by the pause', async () => {
+    now = FRIDAY_5PM;
+    const id = await newConversation('chat');
+    const created = new Date(
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select('created_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).created_at,
+    ).getTime();
+    // A chat is resolved within an hour, around the clock.
+    expect((await dueTimes(id)).resolution).toBe(new Date(created + 3_600_000).toISOString());
+    const watch = new SlaWatch(store.db, { now: () => now });
+    const admin = await signIn('fr.admin@test.example');
+    const resolutionDue = async () =>
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select('resolution_due_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).resolution_due_at;
+    try {
+      // Ten minutes in, the agent asks the customer a question: pending.
+      now = new Date(created + 600_000);
+      const patch = async (status: string) => {
+        const { body } = await admin('GET', `/api/conversations/${id}`);
+        return admin('PATCH', `/api/conversations/${id}`, { status }, { 'if-match': `"${body.version}"` });
+      };
+      expect((await patch('pending')).status).toBe(200);
+      // The server's own watcher (kicked by the status change) or this one pauses it, once.
+      await watch.sync();
+      expect(await resolutionDue()).toBeNull();
+      // Far past the hour while pending: nothing falls due, nothing is reported.
+      now = new Date(created + 7_200_000);
+      await watch.sync();
+      expect(await reported(id)).not.toContain('sla.breached resolution');
+      // Two hours in, the customer answers: the clock runs again, its hour less the 10 minutes used.
+      now = new Date(created + 7_200_000);
+      expect((await patch('open')).status).toBe(200);
+      await watch.sync();
+      expect(new Date((await resolutionDue()) as Date).toISOString()).toBe(
+        new Date(created + 7_200_000 + 3_000_000).toISOString(),
+      );
+      // Nothing left to do, and one pause recorded.
+      expect(await watch.sync()).toMatchObject({ paused: 0, resumed: 0 });
+      const clocks = await store.db
+        .selectFrom('sla_clocks')
+        .select('pauses')
+        .where('conversation_id', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(clocks.pauses).toEqual([{ from: created + 600_000, to: created + 7_200_000 }]);
+    } finally {
+      await watch.stop();
+    }
   });
 });
 

@@ -451,6 +451,8 @@ export interface SlaClocksTable {
   first_response_breached_reported: Timestamp | null;
   resolution_at_risk_reported: Timestamp | null;
   resolution_breached_reported: Timestamp | null;
+  /** The resolution clock's pauses while pending (0016): instants in ms, `to` null while open. */
+  pauses: ColumnType<Array<{ from: number; to: number | null }>, string | undefined, string>;
 }
 
 // routing: configuration (0014)
