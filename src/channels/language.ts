@@ -30,6 +30,9 @@ export interface DetectedLanguage {
 // Below this many letters a text says too little; the customer's known language wins.
 const SHORT = 40;
 
+// Scores this close are a tie (franc scores 0–1, the best 1).
+const TIE = 0.02;
+
 const primary = (tag: string): string => tag.split('-')[0]?.toLowerCase() ?? tag;
 
 /**
@@ -54,6 +57,16 @@ export function detectLanguage(
     return { language: known ?? primary(options.candidates[0] ?? 'en'), confidence: 0, method: 'known' };
   if (known && detected !== known && (letters < SHORT || margin < 0.1)) {
     return { language: known, confidence: 0, method: 'known' };
+  }
+  if (!known && margin < TIE) {
+    // A tie and nothing known of the customer: the candidate listed first among the best
+    // wins — callers list the subsidiary's own languages before the rest.
+    const near = new Set(
+      ranked.filter(([, score]) => score >= (best?.[1] ?? 0) - TIE).map(([code]) => TAGS[code]),
+    );
+    const preferred = options.candidates.map(primary).find((tag) => near.has(tag));
+    if (preferred && preferred !== detected)
+      return { language: preferred, confidence: 0, method: 'detected' };
   }
   return {
     language: detected,
