@@ -46,8 +46,8 @@ interface SiteState {
   /** By tier: capacity of the site's available agents, and how much of it they use (utilisation). */
   capacity: Float64Array;
   used: Float64Array;
-  /** The same by tier and channel: `${tier index}:${channel}` → [capacity, used]. */
-  onChannel: Map<string, [number, number]>;
+  /** The same by tier, then channel: [capacity, used]. */
+  onChannel: Array<Map<string, [number, number]>>;
 }
 
 interface SubsidiaryState {
@@ -134,6 +134,14 @@ export interface WaitingItem {
   reason: WaitReason;
 }
 
+/** A site route() may take an agent from, with the score its agents share and the most they can reach. */
+interface Candidate {
+  site: SiteState;
+  set: Set<AgentState>;
+  siteScore: number;
+  bound: number;
+}
+
 /** Highest bound first (a module-level function: no closure per call on the hot path). */
 const byBound = (a: { bound: number }, b: { bound: number }): number => b.bound - a.bound;
 
@@ -146,7 +154,7 @@ const langSkillKey = (tag: string, skill: string): string => `${tag}\u0000${skil
  */
 function utilisation(site: SiteState, tierIdx: number, channel: string): number {
   const capacity = site.capacity[tierIdx] as number;
-  const entry = site.onChannel.get(`${tierIdx}:${channel}`);
+  const entry = site.onChannel[tierIdx]?.get(channel);
   if (!(capacity > 0) || !entry || !(entry[0] > 0)) return 1;
   return Math.max((site.used[tierIdx] as number) / capacity, entry[1] / entry[0]);
 }
@@ -210,12 +218,8 @@ export class Router {
   private readonly fairnessHorizonMs: number;
   private readonly premium: number;
   /** Scratch list of route(): the sites with someone free for the item being routed. */
-  private readonly candidates: Array<{
-    site: SiteState;
-    set: Set<AgentState>;
-    siteScore: number;
-    bound: number;
-  }> = [];
+  private readonly candidates: Candidate[] = [];
+  private readonly candidatePool: Candidate[] = [];
   private readonly reserve: number;
   private readonly cheapest: number;
   private readonly agents = new Map<string, AgentState>();
@@ -277,7 +281,7 @@ export class Router {
         open: false,
         capacity: new Float64Array(TIERS.length),
         used: new Float64Array(TIERS.length),
-        onChannel: new Map(),
+        onChannel: TIERS.map(() => new Map<string, [number, number]>()),
       };
       this.sites.set(site.id, state);
       this.siteList.push(state);
@@ -416,11 +420,14 @@ export class Router {
       countedCapacity: 0,
       countedUsed: 0,
       countedOnChannel: Object.keys(agent.capacity.perChannel).map((channel) => {
-        const key = `${TIER_INDEX[agent.tier]}:${channel}`;
-        let entry = (site as SiteState).onChannel.get(key);
+        const byChannel = (site as SiteState).onChannel[TIER_INDEX[agent.tier]] as Map<
+          string,
+          [number, number]
+        >;
+        let entry = byChannel.get(channel);
         if (!entry) {
           entry = [0, 0];
-          (site as SiteState).onChannel.set(key, entry);
+          byChannel.set(channel, entry);
         }
         return { channel, entry, capacity: 0, used: 0 };
       }),
@@ -714,12 +721,17 @@ export class Router {
           }
           if (!set) continue;
           const siteScore = this.siteScore(site, item, sub);
-          candidates.push({
-            site,
-            set,
-            siteScore,
-            bound: siteScore + w.proficiency + w.fairness + (preferredSite === site ? w.preferred : 0),
-          });
+          // Pooled: a decision allocates no candidate objects.
+          let c = this.candidatePool[candidates.length];
+          if (!c) {
+            c = { site, set, siteScore: 0, bound: 0 };
+            this.candidatePool.push(c);
+          }
+          c.site = site;
+          c.set = set;
+          c.siteScore = siteScore;
+          c.bound = siteScore + w.proficiency + w.fairness + (preferredSite === site ? w.preferred : 0);
+          candidates.push(c);
         }
         if (candidates.length > 1) candidates.sort(byBound);
         for (const c of candidates) {
