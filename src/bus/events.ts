@@ -48,6 +48,8 @@ export const EVENTS = {
     siteId: id,
     presence: z.enum(['available', 'busy', 'away', 'offline']),
   }),
+  /** An agent's tier, languages, skills or capacity changed: routing takes it into account at once. */
+  'agent.updated': z.object({ agentId: id, siteId: id }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

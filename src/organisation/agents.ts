@@ -243,6 +243,7 @@ export async function updateAgent(
     siteId: current.site_id,
     changes: input,
   });
+  await recordEvent(trx, 'agent.updated', { agentId: id, siteId: current.site_id });
   return getAgent(trx, ctx, id);
 }
 

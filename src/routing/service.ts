@@ -836,6 +836,7 @@ export async function startRouting(
           'conversation.escalated',
           'message.received',
           'agent.presence_changed',
+          'agent.updated',
         ],
         async () => service.kick(),
       ),
