@@ -11,6 +11,7 @@ import { organisationRoutes } from './organisation.ts';
 import { routingRoutes } from './routing.ts';
 import { routingConfigRoutes } from './routing-config.ts';
 import { slaRoutes } from './sla.ts';
+import { webRoutes } from './web.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
   authRoutes(app, deps);
@@ -25,4 +26,5 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   slaRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
+  await webRoutes(app);
 }

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, FIXTURE_PASSWORD, freshStore, startRunningRelais } from '../testing/index.ts';
+import { WEB_DIR } from './routes/web.ts';
+import type { Running } from './start.ts';
+
+/** Screenshots of the pages, kept by CI. */
+const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
+
+let running: Running;
+let store: Awaited<ReturnType<typeof freshStore>>;
+let fixture: Awaited<ReturnType<typeof createFixture>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  // `npm start` builds the web app; a fresh clone's test run builds it here.
+  if (!existsSync(join(WEB_DIR, 'index.html')))
+    execFileSync('npm', ['run', 'build', '--silent'], {
+      cwd: new URL('../../', import.meta.url).pathname,
+      env: { ...process.env, NODE_ENV: 'production' },
+      stdio: 'inherit',
+    });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  store = await freshStore();
+  fixture = await createFixture(store.db);
+  running = await startRunningRelais(store, { env: { RELAIS_ROUTING: 'off' } });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await running?.close();
+  await store?.close();
+});
+
+async function page(path: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const p = await context.newPage();
+  await p.goto(`${running.url}${path}`);
+  return p;
+}
+
+/** The page's `lang` and `dir` attributes. */
+const langAndDir = (p: Page): Promise<unknown> =>
+  p.evaluate('[document.documentElement.lang, document.documentElement.dir]');
+
+async function signIn(p: Page, email: string): Promise<void> {
+  await p.locator('input[type=email]').fill(email);
+  await p.locator('input[type=password]').fill(FIXTURE_PASSWORD);
+  await p.locator('button[type=submit]').click();
+}
+
+describe('the web app in Chromium', () => {
+  it('serves the sign-in page at /, in the browser’s language, and signs an agent in to their workspace', async () => {
+    const p = await page('/');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('Sign in');
+    expect(await langAndDir(p)).toEqual(['en', 'ltr']);
+    await p.screenshot({ path: join(ARTIFACTS, 'sign-in-en.png') });
+    // A wrong password: said in words, nothing else happens.
+    await p.locator('input[type=email]').fill('cas.agent@test.example');
+    await p.locator('input[type=password]').fill('not-the-password');
+    await p.locator('button[type=submit]').click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toBe('Wrong email or password.');
+    await signIn(p, 'cas.agent@test.example');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('My conversations');
+    // The agent sets their presence; the API has it.
+    await p.getByLabel('Presence').selectOption('available');
+    await expect
+      .poll(
+        async () =>
+          (
+            await store.db
+              .selectFrom('agents')
+              .select('presence')
+              .where('id', '=', fixture.agents.casablanca.id)
+              .executeTakeFirstOrThrow()
+          ).presence,
+      )
+      .toBe('available');
+    await p.screenshot({ path: join(ARTIFACTS, 'workspace-en.png') });
+    await p.context().close();
+  });
+
+  it('?lang=ar turns the whole page right to left, from the sign-in page on', async () => {
+    const p = await page('/?lang=ar');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('تسجيل الدخول');
+    expect(await langAndDir(p)).toEqual(['ar', 'rtl']);
+    // Logical properties: the form's start edge is on the right.
+    const label = await p.locator('label.field span').first().boundingBox();
+    const input = await p.locator('input[type=email]').boundingBox();
+    expect(label && input && label.x + label.width).toBeGreaterThan(
+      (input?.x ?? 0) + (input?.width ?? 0) - 2,
+    );
+    await p.screenshot({ path: join(ARTIFACTS, 'sign-in-ar.png') });
+    await signIn(p, 'cas.agent@test.example');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('محادثاتي');
+    expect(await p.evaluate('document.documentElement.dir')).toBe('rtl');
+    await p.screenshot({ path: join(ARTIFACTS, 'workspace-ar.png') });
+    await p.context().close();
+  });
+
+  it('the agent picks Chinese on the page: the interface follows, and keeps it on the next visit', async () => {
+    const p = await page('/?lang=fr');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('Connexion');
+    await p.getByLabel('Langue').selectOption('zh-Hans');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('登录');
+    expect(await langAndDir(p)).toEqual(['zh-Hans', 'ltr']);
+    await p.screenshot({ path: join(ARTIFACTS, 'sign-in-zh-Hans.png') });
+    await p.goto(`${running.url}/`);
+    await expect.poll(() => p.locator('h1').textContent()).toBe('登录');
+    await p.context().close();
+  });
+});

@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, type Conversation, type Me, type Presence } from '../api.ts';
+import { LanguagePicker } from '../LanguagePicker.tsx';
+
+const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
+const REFRESH_MS = 10_000;
+
+/** The agent's workspace: presence, and the conversations assigned to them. */
+export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
+  const { t, i18n } = useTranslation();
+  const agentId = me.user.agentId;
+  const [presence, setPresence] = useState<Presence | null>(null);
+  const [conversations, setConversations] = useState<Conversation[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    if (!agentId) return;
+    try {
+      const [agent, page] = await Promise.all([
+        api<{ presence: Presence }>('GET', `/api/agents/${agentId}`),
+        api<{ items: Conversation[] }>('GET', '/api/conversations?assigneeId=me&status=assigned&limit=100'),
+      ]);
+      setPresence(agent.presence);
+      setConversations(page.items);
+      setError(null);
+    } catch {
+      setError(t('workspace.loadFailed'));
+    }
+  }, [agentId, t]);
+
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+
+  async function changePresence(next: Presence) {
+    try {
+      await api('PUT', '/api/agents/me/presence', { presence: next });
+      setPresence(next);
+    } catch (e) {
+      setError(e instanceof ApiError ? t('presence.failed') : t('workspace.loadFailed'));
+    }
+  }
+
+  async function signOut() {
+    await api('POST', '/api/auth/logout').catch(() => undefined);
+    onSignedOut();
+  }
+
+  const dates = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const languageNames = new Intl.DisplayNames([i18n.language], { type: 'language' });
+
+  return (
+    <div className="workspace">
+      <header>
+        <h1>{t('workspace.title')}</h1>
+        {/* The name isolated (U+2068…U+2069): a Latin name reads right inside an Arabic sentence. */}
+        <p>{t('workspace.signedInAs', { name: `\u2068${me.user.displayName}\u2069` })}</p>
+        {agentId && presence && (
+          <label className="field inline">
+            <span>{t('presence.label')}</span>
+            <select value={presence} onChange={(e) => void changePresence(e.target.value as Presence)}>
+              {PRESENCES.map((p) => (
+                <option key={p} value={p}>
+                  {t(`presence.${p}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <LanguagePicker />
+        <button type="button" onClick={() => void signOut()}>
+          {t('workspace.signOut')}
+        </button>
+      </header>
+      <main>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        {!agentId && <p>{t('workspace.notAgent')}</p>}
+        {agentId && conversations === null && !error && <p>{t('workspace.loading')}</p>}
+        {conversations && conversations.length === 0 && <p>{t('workspace.empty')}</p>}
+        {conversations && conversations.length > 0 && (
+          <table>
+            <caption>{t('workspace.count', { count: conversations.length })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('conversation.subject')}</th>
+                <th scope="col">{t('conversation.channel')}</th>
+                <th scope="col">{t('conversation.language')}</th>
+                <th scope="col">{t('conversation.status')}</th>
+                <th scope="col">{t('conversation.arrived')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {conversations.map((c) => (
+                <tr key={c.id}>
+                  <td dir="auto">
+                    <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
+                  </td>
+                  <td>{t(`channel.${c.channel}`)}</td>
+                  <td>{languageNames.of(c.language) ?? c.language}</td>
+                  <td>{t(`status.${c.status}`)}</td>
+                  <td>
+                    <time dateTime={c.createdAt}>{dates.format(new Date(c.createdAt))}</time>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </div>
+  );
+}
