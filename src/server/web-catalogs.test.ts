@@ -3,6 +3,17 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../core/index.ts';
+import { TIERS } from '../routing/index.ts';
+
+/** Every reason the router gives for waiting (src/routing/types.ts, WaitCode). */
+const WAIT_CODES = [
+  'no_site_serves_subsidiary',
+  'language_not_served',
+  'no_site_open',
+  'no_agent_of_tier',
+  'no_agent_with_skills',
+  'all_agents_busy',
+];
 
 /**
  * The web app's words: every language has every key (with the plural forms its grammar
@@ -72,6 +83,9 @@ describe('the web app’s catalogs', () => {
       expect(keys.has(`presence.${presence}`), presence).toBe(true);
     for (const status of ['open', 'assigned', 'pending', 'resolved', 'closed'])
       expect(keys.has(`status.${status}`), status).toBe(true);
+    for (const tier of TIERS) expect(keys.has(`tier.${tier}`), tier).toBe(true);
+    for (const code of WAIT_CODES) expect(keys.has(`waitReason.${code}`), code).toBe(true);
+    for (const link of ['connecting', 'live', 'lost']) expect(keys.has(`queues.link.${link}`), link).toBe(true);
   });
 
   it('finds no text written into a component instead of a catalog', () => {

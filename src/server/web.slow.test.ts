@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConversation } from '../conversations/index.ts';
+import { SYSTEM_ACTOR } from '../core/index.ts';
 import { createFixture, FIXTURE_PASSWORD, freshStore, startRunningRelais } from '../testing/index.ts';
 import { WEB_DIR } from './routes/web.ts';
 import type { Running } from './start.ts';
@@ -110,6 +112,43 @@ describe('the web app in Chromium', () => {
     await p.screenshot({ path: join(ARTIFACTS, 'sign-in-zh-Hans.png') });
     await p.goto(`${running.url}/`);
     await expect.poll(() => p.locator('h1').textContent()).toBe('登录');
+    await p.context().close();
+  });
+
+  it('the supervisor’s live queues change without a reload when work arrives', async () => {
+    const p = await page('/?lang=en');
+    await signIn(p, 'fr.admin@test.example');
+    await p.getByRole('link', { name: 'Live queues' }).click();
+    await expect.poll(() => p.getByRole('status').textContent()).toBe('Live');
+    expect(new URL(p.url()).pathname).toBe('/queues');
+    const waitingRows = () => p.locator('main.queues table').nth(1).locator('tbody tr').count();
+    const before = await p
+      .locator('main.queues tbody tr')
+      .count()
+      .then(async (n) => (n === 0 ? 0 : await waitingRows()));
+    await createConversation(
+      store.db,
+      { actor: SYSTEM_ACTOR, now: new Date() },
+      {
+        subsidiaryId: fixture.subsidiaries.fr.id,
+        customerId: fixture.customers.frUnrouted.id,
+        channel: 'whatsapp',
+        subject: 'Panne de fibre depuis ce matin',
+        tier: 'level2',
+        requiredSkills: [],
+        priority: 'high',
+        message: { direction: 'inbound', text: 'Ma fibre ne marche plus', attachments: [] },
+      },
+    );
+    await expect.poll(waitingRows, { timeout: 15_000 }).toBe(before + 1);
+    await expect.poll(() => p.getByRole('cell', { name: 'Level 2' }).count()).toBeGreaterThan(0);
+    await p.screenshot({ path: join(ARTIFACTS, 'queues-en.png'), fullPage: true });
+    // Reached by its own address too, and in Arabic.
+    await p.goto(`${running.url}/queues?lang=ar`);
+    await expect.poll(() => p.locator('h1').textContent()).toBe('قوائم الانتظار المباشرة');
+    await expect.poll(() => p.getByRole('status').textContent()).toBe('مباشر');
+    expect(await p.getByRole('cell', { name: 'المستوى 2' }).count()).toBeGreaterThan(0);
+    await p.screenshot({ path: join(ARTIFACTS, 'queues-ar.png'), fullPage: true });
     await p.context().close();
   });
 });

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { App } from '../app.ts';
 
+/** Pages of the web app reached by their own address (the app draws them itself). */
+const APP_PAGES = ['/queues'];
+
 /** Where `npm run build` (run by `npm start`) puts the web app. */
 export const WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
@@ -34,4 +37,8 @@ export async function webRoutes(app: App): Promise<void> {
       );
     },
   });
+  for (const page of APP_PAGES)
+    app.get(page, { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
+      reply.header('cache-control', 'no-cache').sendFile('index.html'),
+    );
 }

@@ -1,9 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type Conversation, type Me, type Presence } from '../api.ts';
 import { LanguagePicker } from '../LanguagePicker.tsx';
 
 const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
+/** The supervisor's pages load on demand: an agent's first load carries none of them. */
+const Queues = lazy(() => import('./Queues.tsx'));
+
+type Page = 'conversations' | 'queues';
+const pageOf = (path: string): Page => (path === '/queues' ? 'queues' : 'conversations');
+const PATHS: Record<Page, string> = { conversations: '/', queues: '/queues' };
 const REFRESH_MS = 10_000;
 
 /** The agent's workspace: presence, and the conversations assigned to them. */
@@ -13,6 +19,20 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
   const [presence, setPresence] = useState<Presence | null>(null);
   const [conversations, setConversations] = useState<Conversation[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [page, setPage] = useState<Page>(() => pageOf(window.location.pathname));
+  const supervises = me.user.role !== 'agent';
+
+  useEffect(() => {
+    const back = () => setPage(pageOf(window.location.pathname));
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
+
+  function go(next: Page, event: { preventDefault(): void }) {
+    event.preventDefault();
+    window.history.pushState(null, '', `${PATHS[next]}${window.location.search}`);
+    setPage(next);
+  }
 
   const load = useCallback(async () => {
     if (!agentId) return;
@@ -55,7 +75,25 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
   return (
     <div className="workspace">
       <header>
-        <h1>{t('workspace.title')}</h1>
+        <h1>{t(page === 'queues' ? 'queues.title' : 'workspace.title')}</h1>
+        {supervises && (
+          <nav aria-label={t('nav.label')}>
+            <a
+              href={PATHS.conversations}
+              aria-current={page === 'conversations' ? 'page' : undefined}
+              onClick={(e) => go('conversations', e)}
+            >
+              {t('workspace.title')}
+            </a>
+            <a
+              href={PATHS.queues}
+              aria-current={page === 'queues' ? 'page' : undefined}
+              onClick={(e) => go('queues', e)}
+            >
+              {t('queues.title')}
+            </a>
+          </nav>
+        )}
         {/* The name isolated (U+2068…U+2069): a Latin name reads right inside an Arabic sentence. */}
         <p>{t('workspace.signedInAs', { name: `\u2068${me.user.displayName}\u2069` })}</p>
         {agentId && presence && (
@@ -75,45 +113,51 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
           {t('workspace.signOut')}
         </button>
       </header>
-      <main>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        {!agentId && <p>{t('workspace.notAgent')}</p>}
-        {agentId && conversations === null && !error && <p>{t('workspace.loading')}</p>}
-        {conversations && conversations.length === 0 && <p>{t('workspace.empty')}</p>}
-        {conversations && conversations.length > 0 && (
-          <table>
-            <caption>{t('workspace.count', { count: conversations.length })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('conversation.subject')}</th>
-                <th scope="col">{t('conversation.channel')}</th>
-                <th scope="col">{t('conversation.language')}</th>
-                <th scope="col">{t('conversation.status')}</th>
-                <th scope="col">{t('conversation.arrived')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {conversations.map((c) => (
-                <tr key={c.id}>
-                  <td dir="auto">
-                    <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
-                  </td>
-                  <td>{t(`channel.${c.channel}`)}</td>
-                  <td>{languageNames.of(c.language) ?? c.language}</td>
-                  <td>{t(`status.${c.status}`)}</td>
-                  <td>
-                    <time dateTime={c.createdAt}>{dates.format(new Date(c.createdAt))}</time>
-                  </td>
+      {page === 'queues' ? (
+        <Suspense fallback={<p>{t('workspace.loading')}</p>}>
+          <Queues />
+        </Suspense>
+      ) : (
+        <main>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+          {!agentId && <p>{t('workspace.notAgent')}</p>}
+          {agentId && conversations === null && !error && <p>{t('workspace.loading')}</p>}
+          {conversations && conversations.length === 0 && <p>{t('workspace.empty')}</p>}
+          {conversations && conversations.length > 0 && (
+            <table>
+              <caption>{t('workspace.count', { count: conversations.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('conversation.subject')}</th>
+                  <th scope="col">{t('conversation.channel')}</th>
+                  <th scope="col">{t('conversation.language')}</th>
+                  <th scope="col">{t('conversation.status')}</th>
+                  <th scope="col">{t('conversation.arrived')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </main>
+              </thead>
+              <tbody>
+                {conversations.map((c) => (
+                  <tr key={c.id}>
+                    <td dir="auto">
+                      <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
+                    </td>
+                    <td>{t(`channel.${c.channel}`)}</td>
+                    <td>{languageNames.of(c.language) ?? c.language}</td>
+                    <td>{t(`status.${c.status}`)}</td>
+                    <td>
+                      <time dateTime={c.createdAt}>{dates.format(new Date(c.createdAt))}</time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </main>
+      )}
     </div>
   );
 }
