@@ -3,9 +3,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEndpoint } from '../channels/index.ts';
 import { createConversation } from '../conversations/index.ts';
 import { SYSTEM_ACTOR } from '../core/index.ts';
-import { createFixture, FIXTURE_PASSWORD, freshStore, startRunningRelais } from '../testing/index.ts';
+import {
+  ChatClient,
+  createFixture,
+  FIXTURE_PASSWORD,
+  freshStore,
+  startRunningRelais,
+} from '../testing/index.ts';
 import { WEB_DIR } from './routes/web.ts';
 import type { Running } from './start.ts';
 
@@ -150,5 +157,82 @@ describe('the web app in Chromium', () => {
     expect(await p.getByRole('cell', { name: 'المستوى 2' }).count()).toBeGreaterThan(0);
     await p.screenshot({ path: join(ARTIFACTS, 'queues-ar.png'), fullPage: true });
     await p.context().close();
+  });
+});
+
+describe('an agent in Chromium with offers on', () => {
+  // A Monday, 11:00 in Paris: the fixture's sites are open.
+  const NOW = new Date('2026-11-23T10:00:00Z');
+  let offering: Running;
+  let offerStore: Awaited<ReturnType<typeof freshStore>>;
+  let world: Awaited<ReturnType<typeof createFixture>>;
+
+  beforeAll(async () => {
+    offerStore = await freshStore();
+    world = await createFixture(offerStore.db);
+    // Only the visitor's chat waits.
+    await offerStore.db.updateTable('conversations').set({ status: 'resolved', resolved_at: NOW }).execute();
+    await createEndpoint(
+      offerStore.db,
+      { actor: SYSTEM_ACTOR, now: NOW },
+      { subsidiaryId: world.subsidiaries.fr.id, channel: 'chat', address: 'web-fr', name: 'Chat' },
+    );
+    offering = await startRunningRelais(offerStore, {
+      env: { RELAIS_ROUTING_OFFERS: 'offer', RELAIS_OFFER_SECONDS: '600' },
+      clock: { now: () => NOW },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await offering?.close();
+    await offerStore?.close();
+  });
+
+  it('a visitor writes in the chat; the agent sees the offer, accepts it, and the chat is theirs', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const p = await context.newPage();
+    await p.goto(`${offering.url}/`);
+    await expect.poll(() => p.locator('h1').textContent()).toBe('Connexion');
+    await signIn(p, 'cas.agent@test.example');
+    await expect.poll(() => p.locator('h1').textContent()).toBe('Mes conversations');
+    await p.getByLabel('Disponibilité').selectOption('available');
+
+    const visitor = await ChatClient.connect(`${offering.url.replace(/^http/, 'ws')}/chat/socket`);
+    visitor.send({ type: 'hello', key: 'web-fr', language: 'fr' });
+    await visitor.next('welcome');
+    visitor.send({
+      type: 'message',
+      clientId: 'web-0001',
+      text: 'Bonjour, ma box ne marche plus depuis ce matin',
+    });
+    const ack = await visitor.next('ack');
+    const { conversation_id: chat } = await offerStore.db
+      .selectFrom('messages')
+      .select('conversation_id')
+      .where('id', '=', ack.id)
+      .executeTakeFirstOrThrow();
+
+    // The offer reaches the page over the agent's socket.
+    const accept = p.getByRole('button', { name: 'Accepter' });
+    await expect.poll(() => accept.count(), { timeout: 20_000 }).toBe(1);
+    await p.screenshot({ path: join(ARTIFACTS, 'offer-fr.png') });
+    await accept.click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await offerStore.db
+              .selectFrom('conversations')
+              .select(['status', 'assignee_id'])
+              .where('id', '=', chat)
+              .executeTakeFirstOrThrow()
+          ).assignee_id,
+      )
+      .toBe(world.agents.casablanca.id);
+    // The offer leaves the page and the chat is in the agent's list, without a reload.
+    await expect.poll(() => accept.count()).toBe(0);
+    await expect.poll(() => p.getByRole('cell', { name: 'Chat' }).count()).toBe(1);
+    await p.screenshot({ path: join(ARTIFACTS, 'workspace-fr.png') });
+    visitor.close();
+    await context.close();
   });
 });

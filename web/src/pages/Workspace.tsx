@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, type Conversation, type Me, type Presence } from '../api.ts';
 import { LanguagePicker } from '../LanguagePicker.tsx';
+import { useAgentSocket } from '../offers.ts';
 
 const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
 /** The supervisor's pages load on demand: an agent's first load carries none of them. */
@@ -48,6 +49,8 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
       setError(t('workspace.loadFailed'));
     }
   }, [agentId, t]);
+
+  const { offers, gone, answer } = useAgentSocket(Boolean(agentId), () => void load());
 
   useEffect(() => {
     void load();
@@ -119,6 +122,40 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
         </Suspense>
       ) : (
         <main>
+          {offers.length > 0 && (
+            <section className="offers" aria-labelledby="offers-title">
+              <h2 id="offers-title">{t('offers.title')}</h2>
+              <ul>
+                {offers.map((o) => (
+                  <li key={o.offerId}>
+                    <span>
+                      <bdi>{o.customerName}</bdi>
+                    </span>
+                    <span>{t(`channel.${o.channel}`)}</span>
+                    <span>{languageNames.of(o.language) ?? o.language}</span>
+                    <span>
+                      {t('offers.waitingSince', {
+                        time: new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' }).format(
+                          new Date(o.waitingSince),
+                        ),
+                      })}
+                    </span>
+                    <button type="button" onClick={() => answer('accept', o.offerId)}>
+                      {t('offers.accept')}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => answer('decline', o.offerId)}>
+                      {t('offers.decline')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+          {gone && (
+            <p role="alert" className="error">
+              {t('offers.gone')}
+            </p>
+          )}
           {error && (
             <p role="alert" className="error">
               {error}
