@@ -85,7 +85,8 @@ describe('the web app’s catalogs', () => {
       expect(keys.has(`status.${status}`), status).toBe(true);
     for (const tier of TIERS) expect(keys.has(`tier.${tier}`), tier).toBe(true);
     for (const code of WAIT_CODES) expect(keys.has(`waitReason.${code}`), code).toBe(true);
-    for (const link of ['connecting', 'live', 'lost']) expect(keys.has(`queues.link.${link}`), link).toBe(true);
+    for (const link of ['connecting', 'live', 'lost'])
+      expect(keys.has(`queues.link.${link}`), link).toBe(true);
   });
 
   it('finds no text written into a component instead of a catalog', () => {
