@@ -31,11 +31,24 @@ const flatten = (tree: Tree, prefix = ''): Record<string, string> =>
       typeof v === 'string' ? [[`${prefix}${k}`, v]] : Object.entries(flatten(v, `${prefix}${k}.`)),
     ),
   );
-const catalogs = Object.fromEntries(
-  readdirSync(LOCALES)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => [f.slice(0, -5), flatten(JSON.parse(readFileSync(join(LOCALES, f), 'utf8')) as Tree)]),
-);
+/** Each area of the app has its folder of catalogs (`locales/<area>/<language>.json`). */
+const AREAS = readdirSync(LOCALES, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name);
+const areaCatalogs = AREAS.map((area) => ({
+  area,
+  languages: Object.fromEntries(
+    readdirSync(join(LOCALES, area))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f.slice(0, -5), JSON.parse(readFileSync(join(LOCALES, area, f), 'utf8')) as Tree]),
+  ),
+}));
+const catalogs: Record<string, Record<string, string>> = {};
+for (const { languages } of areaCatalogs) {
+  for (const [language, tree] of Object.entries(languages)) {
+    catalogs[language] = { ...catalogs[language], ...flatten(tree) };
+  }
+}
 const english = catalogs.en as Record<string, string>;
 const baseKeys = (c: Record<string, string>) => new Set(Object.keys(c).map((k) => k.replace(PLURAL, '')));
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
@@ -48,8 +61,30 @@ function sources(dir: string): string[] {
 const code = sources(WEB).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 
 describe('the web app’s catalogs', () => {
-  it('has the eight interface languages', () => {
+  it('has the eight interface languages, in every area', () => {
     expect(Object.keys(catalogs).sort()).toEqual(['ar', 'en', 'es', 'fr', 'nl', 'pt', 'ro', 'zh-Hans']);
+    for (const { area, languages } of areaCatalogs) {
+      expect(Object.keys(languages).sort(), area).toEqual([
+        'ar',
+        'en',
+        'es',
+        'fr',
+        'nl',
+        'pt',
+        'ro',
+        'zh-Hans',
+      ]);
+    }
+  });
+
+  it('keeps each top-level name in one area: areas merge without overwriting each other', () => {
+    const owner = new Map<string, string>();
+    for (const { area, languages } of areaCatalogs) {
+      for (const name of Object.keys(languages.en ?? {})) {
+        expect(owner.get(name), `${name} in ${area}`).toBeUndefined();
+        owner.set(name, area);
+      }
+    }
   });
 
   it('gives every language every key, its plural forms and the same placeholders, none empty', () => {

@@ -1,17 +1,26 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import ar from './locales/ar.json';
-import en from './locales/en.json';
-import es from './locales/es.json';
-import fr from './locales/fr.json';
-import nl from './locales/nl.json';
-import pt from './locales/pt.json';
-import ro from './locales/ro.json';
-import zhHans from './locales/zh-Hans.json';
 
 /** The interface languages, each shown in its own name in the picker. */
 export const LANGUAGES = ['fr', 'en', 'ar', 'zh-Hans', 'es', 'pt', 'ro', 'nl'] as const;
 export type Language = (typeof LANGUAGES)[number];
+
+/**
+ * The catalogs, one folder per area of the app (`locales/<area>/<language>.json`): each
+ * area's keys live under its own top-level names, merged here into one catalog per language.
+ */
+const CATALOGS = import.meta.glob<Record<string, unknown>>('./locales/*/*.json', {
+  eager: true,
+  import: 'default',
+});
+
+function catalogOf(language: Language): Record<string, unknown> {
+  const catalog: Record<string, unknown> = {};
+  for (const [path, words] of Object.entries(CATALOGS)) {
+    if (path.endsWith(`/${language}.json`)) Object.assign(catalog, words);
+  }
+  return catalog;
+}
 
 const RIGHT_TO_LEFT = new Set(['ar']);
 const STORED = 'relais.language';
@@ -47,16 +56,7 @@ function applyToDocument(language: string): void {
 
 export async function startI18n(): Promise<void> {
   await i18next.use(initReactI18next).init({
-    resources: {
-      fr: { translation: fr },
-      en: { translation: en },
-      ar: { translation: ar },
-      'zh-Hans': { translation: zhHans },
-      es: { translation: es },
-      pt: { translation: pt },
-      ro: { translation: ro },
-      nl: { translation: nl },
-    },
+    resources: Object.fromEntries(LANGUAGES.map((l) => [l, { translation: catalogOf(l) }])),
     lng: initialLanguage(),
     fallbackLng: 'en',
     interpolation: { escapeValue: false },
