@@ -1,3 +1,4 @@
+export * from './browser.ts';
 export * from './chat.ts';
 export * from './counts.ts';
 export * from './dovecot.ts';
