@@ -1,2 +1,3 @@
 export * from './conversations.ts';
+export * from './inbox.ts';
 export * from './status.ts';

@@ -6,6 +6,7 @@ import { chatRoutes } from './chat.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
 import { imapRoutes } from './imap.ts';
+import { inboxRoutes } from './inbox.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
 import { routingRoutes } from './routing.ts';
@@ -18,6 +19,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   organisationRoutes(app, deps);
   customerRoutes(app, deps);
   conversationRoutes(app, deps);
+  inboxRoutes(app, deps);
   channelRoutes(app, deps);
   imapRoutes(app, deps);
   accessRoutes(app, deps);
