@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { sql } from 'kysely';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEndpoint } from '../channels/index.ts';
@@ -166,6 +168,80 @@ describe('the web app in Chromium', () => {
     expect(await p.getByRole('cell', { name: 'المستوى 2' }).count()).toBeGreaterThan(0);
     await p.screenshot({ path: join(ARTIFACTS, 'queues-ar.png'), fullPage: true });
     await p.context().close();
+  });
+});
+
+/** Accessibility problems axe-core calls serious or critical on the page as it is now. */
+async function seriousViolations(p: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page: p }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+describe('the inbox with 5,000 conversations', () => {
+  it('draws only the rows on screen, scrolls to the last, filters, and moves with the keyboard', async () => {
+    const agentId = fixture.agents.bucharest.id;
+    const template = fixture.conversations.frAtBucharest.id;
+    // 5,000 conversations assigned to the Bucharest agent, each with the customer's message.
+    await sql`insert into conversations (id, subsidiary_id, customer_id, site_id, assignee_id, channel, channels,
+        subject, language, tier, status, first_response_due_at, last_message_at, created_at, updated_at)
+      select gen_random_uuid(), subsidiary_id, customer_id, site_id, ${agentId}, channel, channels,
+        'Demande n° ' || lpad(n::text, 4, '0'), language, tier, 'assigned',
+        now() + (n || ' minutes')::interval, now() - (n || ' seconds')::interval, now(), now()
+      from conversations, generate_series(1, 5000) as n where id = ${template}`.execute(store.db);
+    await sql`insert into messages (id, conversation_id, subsidiary_id, direction, channel, author_kind, text, delivery_status, created_at)
+      select gen_random_uuid(), id, subsidiary_id, 'inbound', channel, 'customer', subject, 'received', last_message_at
+      from conversations where assignee_id = ${agentId} and subject like 'Demande n° %'`.execute(store.db);
+
+    const p = await page('/?lang=fr');
+    await signIn(p, 'buc.agent@test.example');
+    const list = p.locator('.inbox-scroller li');
+    await expect
+      .poll(() => p.locator('#inbox-title').textContent(), { timeout: 20_000 })
+      .toBe('5000 conversations');
+    // Virtualised: a screenful of rows in the page, not 5,000.
+    expect(await list.count()).toBeLessThan(60);
+    // Most urgent first: the nearest due time.
+    await expect.poll(() => list.first().locator('.subject').textContent()).toBe('Demande n° 0001');
+    expect(await list.first().textContent()).toContain('Échéance dans');
+    expect(await list.first().getAttribute('aria-setsize')).toBe('5000');
+    // Scrolled to the end, the last conversation is drawn.
+    await p.locator('.inbox-scroller').evaluate((e) => e.scrollTo(0, e.scrollHeight));
+    await expect.poll(() => p.getByText('Demande n° 5000').count()).toBe(1);
+    expect(await list.count()).toBeLessThan(60);
+    // Search narrows the list.
+    await p.getByLabel('Rechercher').fill('n° 4242');
+    await expect.poll(() => p.locator('#inbox-title').textContent()).toBe('1 conversation sur 5000');
+    await p.getByLabel('Rechercher').fill('');
+    // The keyboard: j moves down, o opens; ? shows the shortcuts.
+    await p.locator('h1').click();
+    await p.keyboard.press('j');
+    await p.keyboard.press('j');
+    await expect
+      .poll(() => p.locator('.inbox-scroller li.active .subject').textContent())
+      .toBe('Demande n° 0002');
+    await p.keyboard.press('?');
+    const help = p.getByRole('dialog', { name: 'Raccourcis clavier' });
+    await expect.poll(() => help.isVisible()).toBe(true);
+    expect(await help.getByRole('cell', { name: 'Conversation suivante' }).count()).toBe(1);
+    await p.screenshot({ path: join(ARTIFACTS, 'shortcuts-fr.png') });
+    await p.keyboard.press('Escape');
+    await expect.poll(() => help.isVisible()).toBe(false);
+    await p.screenshot({ path: join(ARTIFACTS, 'inbox-fr.png') });
+    expect(await seriousViolations(p)).toEqual([]);
+    await p.keyboard.press('o');
+    await expect.poll(() => new URL(p.url()).pathname).toMatch(/^\/conversations\/[0-9a-f-]{36}$/);
+    await p.context().close();
+  }, 120_000);
+
+  it('has no serious accessibility problem on the sign-in page, in English and Arabic', async () => {
+    for (const lang of ['en', 'ar']) {
+      const p = await page(`/?lang=${lang}`);
+      await p.locator('input[type=email]').waitFor();
+      expect(await seriousViolations(p), lang).toEqual([]);
+      await p.context().close();
+    }
   });
 });
 

@@ -181,3 +181,23 @@ export interface Customer {
   createdAt: string;
   updatedAt: string;
 }
+
+/** GET /api/inbox: one of the agent's conversations still to work. */
+export interface InboxItem {
+  id: string;
+  subject: string | null;
+  channel: string;
+  channels: string[];
+  language: string;
+  tier: string;
+  priority: string;
+  status: string;
+  customerId: string;
+  customerName: string;
+  /** The customer's oldest unanswered message; null when nobody waits on the agent. */
+  waitingSince: string | null;
+  firstResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  lastMessageAt: string;
+  createdAt: string;
+}

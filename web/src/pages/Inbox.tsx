@@ -1,9 +1,31 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Conversation } from '../api.ts';
+import type { InboxItem } from '../api.ts';
+import { rememberInboxOrder } from '../inbox-order.ts';
 import type { Offer } from '../offers.ts';
-import { follow } from '../router.ts';
+import { follow, navigate, pathOf } from '../router.ts';
+import { useShortcut } from '../shortcuts.ts';
+import { durationText, useNow } from '../time.ts';
 
-/** The agent's inbox: the offers waiting for their answer, then the conversations assigned to them. */
+const ROW_PX = 64;
+type Order = 'urgent' | 'waiting' | 'recent';
+
+/** The due time that counts now: the first response's until someone answered, then the resolution's. */
+const dueOf = (c: InboxItem): string | null =>
+  c.waitingSince !== null && c.firstResponseDueAt ? c.firstResponseDueAt : c.resolutionDueAt;
+
+const SORTS: Record<Order, (a: InboxItem, b: InboxItem) => number> = {
+  urgent: (a, b) => (dueOf(a) ?? '~').localeCompare(dueOf(b) ?? '~'),
+  waiting: (a, b) => (a.waitingSince ?? '~').localeCompare(b.waitingSince ?? '~'),
+  recent: (a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt),
+};
+
+/**
+ * The agent's inbox: the offers waiting for their answer, then the conversations assigned
+ * to them with customer, channel, language, how long the customer has waited and the SLA
+ * countdown. Only the rows on screen are drawn, so thousands of conversations scroll smoothly.
+ */
 export function Inbox({
   agent,
   conversations,
@@ -12,16 +34,63 @@ export function Inbox({
   answer,
 }: {
   agent: boolean;
-  conversations: Conversation[] | null;
+  conversations: InboxItem[] | null;
   offers: Offer[];
   failed: boolean;
   answer: (kind: 'accept' | 'decline', offerId: string) => void;
 }) {
   const { t, i18n } = useTranslation();
-  const dates = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-  const languageNames = new Intl.DisplayNames([i18n.language], { type: 'language' });
+  const now = useNow();
+  const [order, setOrder] = useState<Order>('urgent');
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+  const languageNames = useMemo(
+    () => new Intl.DisplayNames([i18n.language], { type: 'language' }),
+    [i18n.language],
+  );
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLocaleLowerCase();
+    const found = q
+      ? (conversations ?? []).filter(
+          (c) =>
+            c.customerName.toLocaleLowerCase().includes(q) ||
+            (c.subject ?? '').toLocaleLowerCase().includes(q),
+        )
+      : [...(conversations ?? [])];
+    return found.sort(SORTS[order]);
+  }, [conversations, order, query]);
+
+  useEffect(() => rememberInboxOrder(shown.map((c) => c.id)), [shown]);
+
+  const rows = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_PX,
+    overscan: 8,
+  });
+
+  const move = (step: number) => {
+    if (shown.length === 0) return;
+    const next = Math.min(shown.length - 1, Math.max(0, active + step));
+    setActive(next);
+    rows.scrollToIndex(next, { align: 'auto' });
+    window.requestAnimationFrame(() =>
+      scroller.current?.querySelector<HTMLAnchorElement>(`[data-index="${next}"] a`)?.focus(),
+    );
+  };
+  const open = () => {
+    const c = shown[active];
+    if (c) navigate({ page: 'conversation', id: c.id });
+  };
+  useShortcut('j', 'shortcuts.nextConversation', () => move(1));
+  useShortcut('k', 'shortcuts.previousConversation', () => move(-1));
+  useShortcut('o', 'shortcuts.openConversation', open);
+  useShortcut('/', 'shortcuts.search', () => document.getElementById('inbox-search')?.focus());
+
   return (
-    <main>
+    <main className="inbox">
       {offers.length > 0 && (
         <section className="offers" aria-labelledby="offers-title">
           <h2 id="offers-title">{t('offers.title')}</h2>
@@ -55,35 +124,87 @@ export function Inbox({
       {agent && conversations === null && !failed && <p>{t('workspace.loading')}</p>}
       {conversations && conversations.length === 0 && <p>{t('workspace.empty')}</p>}
       {conversations && conversations.length > 0 && (
-        <table>
-          <caption>{t('workspace.count', { count: conversations.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('conversation.subject')}</th>
-              <th scope="col">{t('conversation.channel')}</th>
-              <th scope="col">{t('conversation.language')}</th>
-              <th scope="col">{t('conversation.status')}</th>
-              <th scope="col">{t('conversation.arrived')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {conversations.map((c) => (
-              <tr key={c.id}>
-                <td dir="auto">
-                  <a href={`/conversations/${c.id}`} onClick={follow({ page: 'conversation', id: c.id })}>
-                    <bdi>{c.subject ?? t('conversation.noSubject')}</bdi>
-                  </a>
-                </td>
-                <td>{t(`channel.${c.channel}`)}</td>
-                <td>{languageNames.of(c.language) ?? c.language}</td>
-                <td>{t(`status.${c.status}`)}</td>
-                <td>
-                  <time dateTime={c.createdAt}>{dates.format(new Date(c.createdAt))}</time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <section aria-labelledby="inbox-title" className="inbox-list">
+          <div className="inbox-tools">
+            <h2 id="inbox-title" aria-live="polite">
+              {query
+                ? t('inbox.found', { count: shown.length, total: conversations.length })
+                : t('workspace.count', { count: conversations.length })}
+            </h2>
+            <label className="field inline">
+              <span>{t('inbox.search')}</span>
+              <input
+                id="inbox-search"
+                type="search"
+                value={query}
+                aria-keyshortcuts="/"
+                onChange={(e) => {
+                  setQuery(e.target.value);
+                  setActive(0);
+                }}
+              />
+            </label>
+            <label className="field inline">
+              <span>{t('inbox.order')}</span>
+              <select value={order} onChange={(e) => setOrder(e.target.value as Order)}>
+                {(Object.keys(SORTS) as Order[]).map((o) => (
+                  <option key={o} value={o}>
+                    {t(`inbox.orders.${o}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div ref={scroller} className="inbox-scroller">
+            <ul aria-labelledby="inbox-title" style={{ blockSize: rows.getTotalSize() }}>
+              {rows.getVirtualItems().map((row) => {
+                const c = shown[row.index];
+                if (!c) return null;
+                const due = dueOf(c);
+                const left = due ? Date.parse(due) - now : null;
+                const route = { page: 'conversation', id: c.id } as const;
+                return (
+                  <li
+                    key={c.id}
+                    data-index={row.index}
+                    aria-setsize={shown.length}
+                    aria-posinset={row.index + 1}
+                    className={row.index === active ? 'active' : undefined}
+                    style={{ transform: `translateY(${row.start}px)`, blockSize: ROW_PX }}
+                  >
+                    <a href={pathOf(route)} onClick={follow(route)} onFocus={() => setActive(row.index)}>
+                      <span className="who">
+                        <bdi>{c.customerName}</bdi>
+                      </span>
+                      <span className="subject" dir="auto">
+                        {c.subject ?? t('conversation.noSubject')}
+                      </span>
+                      <span className="tags">
+                        <span>{t(`channel.${c.channel}`)}</span>
+                        <span>{languageNames.of(c.language) ?? c.language}</span>
+                        <span>{t(`status.${c.status}`)}</span>
+                      </span>
+                      <span className="waiting">
+                        {c.waitingSince
+                          ? t('inbox.waiting', {
+                              duration: durationText(now - Date.parse(c.waitingSince), i18n.language),
+                            })
+                          : t('inbox.answered')}
+                      </span>
+                      <span className={`due${left !== null && left < 0 ? ' overdue' : ''}`}>
+                        {left === null
+                          ? ''
+                          : left < 0
+                            ? t('inbox.overdue', { duration: durationText(-left, i18n.language) })
+                            : t('inbox.dueIn', { duration: durationText(left, i18n.language) })}
+                      </span>
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        </section>
       )}
     </main>
   );

@@ -1,9 +1,12 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, type Conversation, type Me, type Presence } from '../api.ts';
+import { ApiError, api, type InboxItem, type Me, type Presence } from '../api.ts';
+import { neighbour } from '../inbox-order.ts';
 import { LanguagePicker } from '../LanguagePicker.tsx';
 import { useAgentSocket } from '../offers.ts';
-import { follow, pathOf, type Route, useRoute } from '../router.ts';
+import { follow, navigate, pathOf, type Route, useRoute } from '../router.ts';
+import { ShortcutHelp } from '../ShortcutHelp.tsx';
+import { useShortcut } from '../shortcuts.ts';
 import ConversationPage from './Conversation.tsx';
 import { Inbox } from './Inbox.tsx';
 
@@ -20,7 +23,7 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
   const { t } = useTranslation();
   const agentId = me.user.agentId;
   const [presence, setPresence] = useState<Presence | null>(null);
-  const [conversations, setConversations] = useState<Conversation[] | null>(null);
+  const [conversations, setConversations] = useState<InboxItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const route = useRoute();
   const supervises = me.user.role !== 'agent';
@@ -31,7 +34,7 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
     try {
       const [agent, page] = await Promise.all([
         api<{ presence: Presence }>('GET', `/api/agents/${agentId}`),
-        api<{ items: Conversation[] }>('GET', '/api/conversations?assigneeId=me&status=assigned&limit=100'),
+        api<{ items: InboxItem[] }>('GET', '/api/inbox'),
       ]);
       setPresence(agent.presence);
       setConversations(page.items);
@@ -62,6 +65,15 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
     await api('POST', '/api/auth/logout').catch(() => undefined);
     onSignedOut();
   }
+
+  // On a conversation's page, the next and previous conversations of the inbox.
+  const step = (by: 1 | -1) => {
+    if (route.page !== 'conversation') return;
+    const id = neighbour(route.id, by);
+    if (id) navigate({ page: 'conversation', id });
+  };
+  useShortcut('n', 'shortcuts.nextConversation', () => step(1), route.page === 'conversation');
+  useShortcut('p', 'shortcuts.previousConversation', () => step(-1), route.page === 'conversation');
 
   const title = TITLES[route.page];
   const links: { route: Route; key: string }[] = [
@@ -108,6 +120,7 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
           </label>
         )}
         <LanguagePicker />
+        <ShortcutHelp />
         <button type="button" onClick={() => void signOut()}>
           {t('workspace.signOut')}
         </button>
