@@ -6,6 +6,7 @@ import { chatRoutes } from './chat.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
 import { imapRoutes } from './imap.ts';
+import { inboxRoutes } from './inbox.ts';
 import { messageHtmlRoutes } from './message-html.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
@@ -20,6 +21,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   customerRoutes(app, deps);
   conversationRoutes(app, deps);
   messageHtmlRoutes(app, deps);
+  inboxRoutes(app, deps);
   channelRoutes(app, deps);
   imapRoutes(app, deps);
   accessRoutes(app, deps);
