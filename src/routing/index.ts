@@ -1,5 +1,6 @@
 // The router (pure: no IO, no clock inside) and, later, the assignment service around it.
 
+export { AgentsBoard, agentsBoard, BoardAgent } from './agents-board.ts';
 export {
   createRoutingQueue,
   deleteRoutingQueue,
@@ -52,6 +53,8 @@ export {
   type SyncReport,
   startRouting,
 } from './service.ts';
+export { ServiceLevelToday, SupervisorFilter, serviceLevelToday } from './service-level.ts';
+export { AT_RISK_WINDOW_MS } from './service-level-figures.ts';
 export * from './simulate.ts';
 export * from './sla.ts';
 export * from './sla-watch.ts';

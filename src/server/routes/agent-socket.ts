@@ -26,7 +26,7 @@ export const AgentFrame = z.discriminatedUnion('type', [
 export type AgentFrame = z.infer<typeof AgentFrame>;
 
 /** The part of a `ws` socket used here. */
-interface Socket {
+export interface Socket {
   readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -229,7 +229,7 @@ interface Upgrade {
  * A cookie travels with any page's socket: only pages of this server may use one. False
  * (and the socket closed) when a page of another origin tried.
  */
-function sameOrigin(req: Upgrade, socket: Socket): boolean {
+export function sameOrigin(req: Upgrade, socket: Socket): boolean {
   const origin = req.headers.origin;
   if (req.sessionCsrf === undefined || origin === undefined) return true;
   let sameHost = false;

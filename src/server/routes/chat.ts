@@ -7,6 +7,7 @@ import type { App, ServerDeps } from '../app.ts';
 import { contextOf } from '../request.ts';
 import { AgentHub, agentSocketRoute, queueSocketRoute } from './agent-socket.ts';
 import { errors, IdParams } from './resource.ts';
+import { supervisorSocketRoute } from './supervisor.ts';
 
 /** Largest frame a widget may send: a long message in any script, with room to spare. */
 const MAX_FRAME_BYTES = 64 * 1024;
@@ -32,6 +33,7 @@ export async function chatRoutes(app: App, deps: ServerDeps): Promise<void> {
     await scope.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
     agentSocketRoute(scope, agents);
     queueSocketRoute(scope, agents);
+    supervisorSocketRoute(scope, deps);
     scope.get('/chat/socket', { websocket: true, config: { public: true } }, (socket, req) => {
       const session = openChatSession(
         {

@@ -13,6 +13,7 @@ import { organisationRoutes } from './organisation.ts';
 import { routingRoutes } from './routing.ts';
 import { routingConfigRoutes } from './routing-config.ts';
 import { slaRoutes } from './sla.ts';
+import { supervisorRoutes } from './supervisor.ts';
 import { webRoutes } from './web.ts';
 
 export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> {
@@ -28,6 +29,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   routingRoutes(app, deps);
   routingConfigRoutes(app, deps);
   slaRoutes(app, deps);
+  supervisorRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
   await webRoutes(app);
