@@ -315,7 +315,7 @@ describe('an agent in Chromium with offers on', () => {
       .toBe(world.agents.casablanca.id);
     // The offer leaves the page and the chat is in the agent's list, without a reload.
     await expect.poll(() => accept.count()).toBe(0);
-    await expect.poll(() => p.getByRole('cell', { name: 'Chat' }).count()).toBe(1);
+    await expect.poll(() => p.locator('.inbox-scroller li', { hasText: 'Chat' }).count()).toBe(1);
     await p.screenshot({ path: join(ARTIFACTS, 'workspace-fr.png') });
     visitor.close();
     await context.close();

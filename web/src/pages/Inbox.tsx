@@ -43,7 +43,7 @@ export function Inbox({
   const now = useNow();
   const [order, setOrder] = useState<Order>('urgent');
   const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  const [active, setActive] = useState(-1);
   const scroller = useRef<HTMLDivElement>(null);
   const languageNames = useMemo(
     () => new Intl.DisplayNames([i18n.language], { type: 'language' }),
@@ -140,7 +140,7 @@ export function Inbox({
                 aria-keyshortcuts="/"
                 onChange={(e) => {
                   setQuery(e.target.value);
-                  setActive(0);
+                  setActive(-1);
                 }}
               />
             </label>
