@@ -61,6 +61,8 @@ async function signIn(p: Page, email: string): Promise<void> {
   await p.locator('input[type=email]').fill(email);
   await p.locator('input[type=password]').fill(FIXTURE_PASSWORD);
   await p.locator('button[type=submit]').click();
+  // Signed in once the form is gone (a busy machine may take a few seconds).
+  await p.locator('input[type=password]').waitFor({ state: 'detached' });
 }
 
 describe('the web app in Chromium', () => {

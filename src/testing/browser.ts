@@ -38,11 +38,12 @@ export async function openPage(
   return { context, page };
 }
 
-/** Signs in on the sign-in page with the fixture's password. */
+/** Signs in on the sign-in page with the fixture's password; resolves once the sign-in form is gone. */
 export async function signInOnPage(page: Page, email: string, password = FIXTURE_PASSWORD): Promise<void> {
   await page.locator('input[type=email]').fill(email);
   await page.locator('input[type=password]').fill(password);
   await page.locator('button[type=submit]').click();
+  await page.locator('input[type=password]').waitFor({ state: 'detached' });
 }
 
 /** A screenshot into the test artifacts. */
