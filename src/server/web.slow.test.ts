@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { sql } from 'kysely';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -180,6 +181,24 @@ async function seriousViolations(p: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
+
+describe('the agent’s first load', () => {
+  it('is at most 300 KB of gzipped JavaScript; the supervisor’s and administrator’s pages load apart', () => {
+    const html = readFileSync(join(WEB_DIR, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? '');
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((sum, s) => sum + gzipSync(readFileSync(join(WEB_DIR, s))).length, 0);
+    expect(gzipped).toBeLessThanOrEqual(300 * 1024);
+    // Lazy chunks exist for the pages an agent does not open.
+    const chunks = readdirSync(join(WEB_DIR, 'assets'));
+    for (const page of ['Queues', 'Agents', 'Admin']) {
+      expect(
+        chunks.some((c) => c.startsWith(`${page}-`) && !scripts.includes(`assets/${c}`)),
+        page,
+      ).toBe(true);
+    }
+  });
+});
 
 describe('the inbox with 5,000 conversations', () => {
   it('draws only the rows on screen, scrolls to the last, filters, and moves with the keyboard', async () => {
