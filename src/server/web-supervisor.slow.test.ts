@@ -140,7 +140,6 @@ describe("the supervisor console's agents page", () => {
     const held = row(p, fixture.agents.casablanca.id).locator(`li[data-conversation="${id}"]`);
     await held.getByRole('button', { name: 'Reassign “Facture incorrecte”' }).click();
     await held.getByLabel('To', { exact: true }).selectOption(fixture.agents.bucharest.id);
-    await screenshot(p, 'agents-reassign-en');
     await held.getByRole('button', { name: 'Reassign', exact: true }).click();
     await expect.poll(() => assigneeOf(id)).toBe(fixture.agents.bucharest.id);
     await expect.poll(() => p.locator('main.agents .notice').textContent()).toBe('Reassigned to buc.agent.');
@@ -164,6 +163,16 @@ describe("the supervisor console's agents page", () => {
       .poll(() => p.getByRole('alert').textContent())
       .toBe('Someone changed this conversation since it was read: it was not reassigned. Try again.');
     expect(await assigneeOf(id)).toBe(fixture.agents.bucharest.id);
+    await context.close();
+  });
+
+  it('tells an analyst, whose role has no board, so in words and stops there', async () => {
+    const { context, page: p } = await openPage(browser, `${running.url}/agents?lang=en`);
+    await signInOnPage(p, 'fr.analyst@test.example');
+    await expect
+      .poll(() => p.locator('main.agents .link').textContent())
+      .toBe('Your role does not show the agents’ board.');
+    expect(await p.locator('.agents-by-site').count()).toBe(0);
     await context.close();
   });
 
