@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
@@ -10,10 +12,10 @@ import { createEndpoint } from '../channels/index.ts';
 import { createConversation } from '../conversations/index.ts';
 import { SYSTEM_ACTOR } from '../core/index.ts';
 import {
-  ChatClient,
   createFixture,
   FIXTURE_PASSWORD,
   freshStore,
+  openPage,
   startRunningRelais,
 } from '../testing/index.ts';
 import { WEB_DIR } from './routes/web.ts';
@@ -266,79 +268,151 @@ describe('the inbox with 5,000 conversations', () => {
   });
 });
 
-describe('an agent in Chromium with offers on', () => {
-  // A Monday, 11:00 in Paris: the fixture's sites are open.
+describe('from the chat widget to level 2 at another site, in Chromium', () => {
+  // A Monday, 11:00 in Paris: the fixture's sites are open. The clock moves from there.
   const NOW = new Date('2026-11-23T10:00:00Z');
-  let offering: Running;
-  let offerStore: Awaited<ReturnType<typeof freshStore>>;
+  const started = Date.now();
+  const clock = { now: () => new Date(NOW.getTime() + (Date.now() - started)) };
+  let relais: Running;
   let world: Awaited<ReturnType<typeof createFixture>>;
+  let worldStore: Awaited<ReturnType<typeof freshStore>>;
+  let host: Server;
+  let shop: string;
 
   beforeAll(async () => {
-    offerStore = await freshStore();
-    world = await createFixture(offerStore.db);
+    worldStore = await freshStore();
+    world = await createFixture(worldStore.db);
     // Only the visitor's chat waits.
-    await offerStore.db.updateTable('conversations').set({ status: 'resolved', resolved_at: NOW }).execute();
+    await worldStore.db.updateTable('conversations').set({ status: 'resolved', resolved_at: NOW }).execute();
     await createEndpoint(
-      offerStore.db,
+      worldStore.db,
       { actor: SYSTEM_ACTOR, now: NOW },
       { subsidiaryId: world.subsidiaries.fr.id, channel: 'chat', address: 'web-fr', name: 'Chat' },
     );
-    offering = await startRunningRelais(offerStore, {
+    relais = await startRunningRelais(worldStore, {
       env: { RELAIS_ROUTING_OFFERS: 'offer', RELAIS_OFFER_SECONDS: '600' },
-      clock: { now: () => NOW },
+      clock,
     });
+    // The company's own site, on another origin, with the widget's one script tag.
+    host = createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Boutique</title></head>` +
+            `<body><h1>Notre boutique</h1><script src="${relais.url}/chat/widget.js" data-key="web-fr" async></script></body></html>`,
+        ),
+    );
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+    shop = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
   }, 120_000);
   afterAll(async () => {
-    await offering?.close();
-    await offerStore?.close();
+    await new Promise((resolve) => host?.close(resolve));
+    await relais?.close();
+    await worldStore?.close();
   });
 
-  it('a visitor writes in the chat; the agent sees the offer, accepts it, and the chat is theirs', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
-    const p = await context.newPage();
-    await p.goto(`${offering.url}/`);
-    await expect.poll(() => p.locator('h1').textContent()).toBe('Connexion');
-    await signIn(p, 'cas.agent@test.example');
-    await expect.poll(() => p.locator('h1').textContent()).toBe('Mes conversations');
-    await p.getByLabel('Disponibilité').selectOption('available');
-
-    const visitor = await ChatClient.connect(`${offering.url.replace(/^http/, 'ws')}/chat/socket`);
-    visitor.send({ type: 'hello', key: 'web-fr', language: 'fr' });
-    await visitor.next('welcome');
-    visitor.send({
-      type: 'message',
-      clientId: 'web-0001',
-      text: 'Bonjour, ma box ne marche plus depuis ce matin',
-    });
-    const ack = await visitor.next('ack');
-    const { conversation_id: chat } = await offerStore.db
-      .selectFrom('messages')
-      .select('conversation_id')
-      .where('id', '=', ack.id)
+  const conversationOf = async (id: string) =>
+    worldStore.db
+      .selectFrom('conversations')
+      .select(['status', 'assignee_id', 'tier', 'site_id'])
+      .where('id', '=', id)
       .executeTakeFirstOrThrow();
 
-    // The offer reaches the page over the agent's socket.
-    const accept = p.getByRole('button', { name: 'Accepter' });
+  it('a visitor writes in the widget; the agent accepts, answers, escalates; level 2 in Paris takes it with the history', async () => {
+    // The level-1 agent in Casablanca signs in and becomes available.
+    const agent = (await openPage(browser, `${relais.url}/?lang=en`)).page;
+    await signIn(agent, 'cas.agent@test.example');
+    await agent.getByLabel('Presence').selectOption('available');
+
+    // The supervisor watches the live queues.
+    const supervisor = (await openPage(browser, `${relais.url}/queues?lang=en`)).page;
+    await signIn(supervisor, 'fr.admin@test.example');
+    await expect.poll(() => supervisor.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Live');
+
+    // A visitor on the shop's page opens the widget and writes.
+    const visitor = (await openPage(browser, shop, 'fr-FR')).page;
+    await visitor.locator('.launcher').click();
+    await visitor.locator('#text').fill('Bonjour, ma box ne marche plus depuis ce matin');
+    await visitor.locator('#text').press('Enter');
+    await visitor.locator('.line.customer:not(.pending)').waitFor();
+
+    // The offer reaches the agent; they accept and open the chat from their inbox.
+    const accept = agent.getByRole('button', { name: 'Accept' });
     await expect.poll(() => accept.count(), { timeout: 20_000 }).toBe(1);
-    await p.screenshot({ path: join(ARTIFACTS, 'offer-fr.png') });
+    await agent.screenshot({ path: join(ARTIFACTS, 'offer-en.png') });
     await accept.click();
+    const row = agent.locator('.inbox-scroller li', { hasText: 'Chat' });
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1);
+    await row.locator('a').click();
+    await expect.poll(() => new URL(agent.url()).pathname).toMatch(/^\/conversations\//);
+    const chat = new URL(agent.url()).pathname.split('/')[2] ?? '';
+    expect((await conversationOf(chat)).assignee_id).toBe(world.agents.casablanca.id);
     await expect
-      .poll(
-        async () =>
-          (
-            await offerStore.db
-              .selectFrom('conversations')
-              .select(['status', 'assignee_id'])
-              .where('id', '=', chat)
-              .executeTakeFirstOrThrow()
-          ).assignee_id,
-      )
-      .toBe(world.agents.casablanca.id);
-    // The offer leaves the page and the chat is in the agent's list, without a reload.
-    await expect.poll(() => accept.count()).toBe(0);
-    await expect.poll(() => p.locator('.inbox-scroller li', { hasText: 'Chat' }).count()).toBe(1);
-    await p.screenshot({ path: join(ARTIFACTS, 'workspace-fr.png') });
-    visitor.close();
-    await context.close();
-  });
+      .poll(() => agent.getByText('Bonjour, ma box ne marche plus depuis ce matin').count(), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+
+    // The agent answers; the visitor reads it in the widget.
+    await agent.getByLabel('Your reply').fill('Bonjour, je regarde votre box tout de suite.');
+    await agent.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect
+      .poll(() => visitor.locator('.line.agent .text').allTextContents(), { timeout: 20_000 })
+      .toContain('Bonjour, je regarde votre box tout de suite.');
+    await visitor.screenshot({ path: join(ARTIFACTS, 'widget-answer-fr.png') });
+
+    // The supervisor's waiting list, before the escalation.
+    const waiting = supervisor.locator('main.queues table').nth(1).locator('tbody tr');
+    const before = await waiting.count();
+
+    // The agent escalates to level 2 with a reason.
+    await agent
+      .getByRole('toolbar', { name: 'Conversation actions' })
+      .getByRole('button', { name: 'Escalate' })
+      .click();
+    const dialog = agent.getByRole('dialog', { name: 'Escalate the conversation' });
+    await dialog.getByLabel('Level 2').check();
+    await dialog.getByLabel('Reason (required)').fill('Panne de réseau : il faut le niveau 2');
+    await agent.screenshot({ path: join(ARTIFACTS, 'escalate-en.png') });
+    await dialog.getByRole('button', { name: 'Escalate' }).click();
+    await expect.poll(async () => (await conversationOf(chat)).tier, { timeout: 15_000 }).toBe('level2');
+    expect((await conversationOf(chat)).assignee_id).toBeNull();
+
+    // The supervisor sees it wait for level 2, without a reload.
+    await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(before + 1);
+    expect(await waiting.filter({ hasText: 'Level 2' }).count()).toBeGreaterThan(0);
+    await supervisor.screenshot({ path: join(ARTIFACTS, 'queues-escalated-en.png'), fullPage: true });
+
+    // Level 2 in Paris — another site — becomes available, is offered it, and sees the history.
+    const expert = (await openPage(browser, `${relais.url}/?lang=en`)).page;
+    await signIn(expert, 'paris.agent@test.example');
+    await expert.getByLabel('Presence').selectOption('available');
+    const take = expert.getByRole('button', { name: 'Accept' });
+    await expect.poll(() => take.count(), { timeout: 20_000 }).toBe(1);
+    await take.click();
+    await expect
+      .poll(async () => (await conversationOf(chat)).assignee_id, { timeout: 15_000 })
+      .toBe(world.agents.paris.id);
+    expect((await conversationOf(chat)).site_id).toBe(world.sites.paris.id);
+    await expert.goto(`${relais.url}/conversations/${chat}?lang=en`);
+    await expect
+      .poll(() => expert.getByText('Bonjour, ma box ne marche plus depuis ce matin').count(), {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(0);
+    expect(await expert.getByText('Bonjour, je regarde votre box tout de suite.').count()).toBeGreaterThan(0);
+    await expert.screenshot({ path: join(ARTIFACTS, 'conversation-level2-en.png'), fullPage: true });
+    // And the supervisor's list lets it go.
+    await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(before);
+
+    // An agent of a partner site cannot open it by its address.
+    const outsider = (await openPage(browser, `${relais.url}/conversations/${chat}?lang=en`)).page;
+    await signIn(outsider, 'buc.agent@test.example');
+    await expect
+      .poll(() => outsider.getByRole('alert').first().textContent(), { timeout: 15_000 })
+      .toBe('This conversation does not exist, or it is not yours to see.');
+    expect(await outsider.getByText('Bonjour, ma box ne marche plus').count()).toBe(0);
+
+    for (const p of [agent, supervisor, visitor, expert, outsider]) await p.context().close();
+  }, 180_000);
 });
