@@ -361,6 +361,39 @@ describe('the composer and the conversation’s actions in Chromium', () => {
     await p.context().close();
   });
 
+  it('transfers back to the waiting queue: unassigned, open again; no other agent of the site is offered', async () => {
+    const ctx: Context = { actor: SYSTEM_ACTOR, now: new Date() };
+    const { conversation: c } = await createConversation(store.db, ctx, {
+      subsidiaryId: fixture.subsidiaries.fr.id,
+      customerId: fixture.customers.frAtCasablanca.id,
+      channel: 'email',
+      subject: 'Changement d’adresse',
+      tier: 'level1',
+      requiredSkills: [],
+      priority: 'normal',
+      siteId: fixture.sites.casablanca.id,
+      message: { direction: 'inbound', text: 'Je déménage le mois prochain', attachments: [] },
+    });
+    await store.db
+      .updateTable('conversations')
+      .set({ assignee_id: fixture.agents.casablanca.id, status: 'assigned' })
+      .where('id', '=', c.id)
+      .execute();
+    const p = await openConversation(c.id);
+    await leaveFields(p);
+    await p.keyboard.press('t');
+    const dialog = p.getByRole('dialog', { name: 'Transfer the conversation' });
+    // The Casablanca agent is the only agent their site sees.
+    await dialog.getByText('No other agent can take this conversation.').waitFor();
+    await dialog.getByLabel('Back to the waiting queue').check();
+    await dialog.getByRole('button', { name: 'Transfer' }).click();
+    await expect
+      .poll(() => p.locator('.conversation-actions [role=status]').textContent())
+      .toBe('Back in the waiting queue.');
+    expect(await conversation(c.id)).toMatchObject({ assignee_id: null, status: 'open' });
+    await p.context().close();
+  });
+
   it('keeps the text and says why when a reply is refused', async () => {
     await store.db.updateTable('conversations').set({ status: 'closed' }).where('id', '=', smsId).execute();
     const p = await openConversation(smsId);
