@@ -382,6 +382,8 @@ describe('from the chat widget to level 2 at another site, in Chromium', () => {
     await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(before + 1);
     expect(await waiting.filter({ hasText: 'Level 2' }).count()).toBeGreaterThan(0);
     await supervisor.screenshot({ path: join(ARTIFACTS, 'queues-escalated-en.png'), fullPage: true });
+    expect(await seriousViolations(supervisor)).toEqual([]);
+    expect(await seriousViolations(agent)).toEqual([]);
 
     // Level 2 in Paris — another site — becomes available, is offered it, and sees the history.
     const expert = (await openPage(browser, `${relais.url}/?lang=en`)).page;
@@ -404,6 +406,10 @@ describe('from the chat widget to level 2 at another site, in Chromium', () => {
     await expert.screenshot({ path: join(ARTIFACTS, 'conversation-level2-en.png'), fullPage: true });
     // And the supervisor's list lets it go.
     await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(before);
+    // The supervisor's agents page: Paris's level 2 holds the chat.
+    await supervisor.getByRole('link', { name: 'Agents' }).click();
+    await expect.poll(() => supervisor.getByText('paris.agent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await seriousViolations(supervisor)).toEqual([]);
 
     // An agent of a partner site cannot open it by its address.
     const outsider = (await openPage(browser, `${relais.url}/conversations/${chat}?lang=en`)).page;
