@@ -19,6 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   routing: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
+  planning: ['core'],
   server: [
     'core',
     'store',
@@ -30,7 +31,7 @@ const ALLOWED: Record<string, string[]> = {
     'demo',
     'routing',
   ],
-  cli: ['core', 'store', 'organisation', 'server', 'demo', 'routing'],
+  cli: ['core', 'store', 'organisation', 'server', 'demo', 'routing', 'planning'],
   testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'channels', 'server'],
 };
 
