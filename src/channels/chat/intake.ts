@@ -3,6 +3,7 @@ import type { Context } from '../../core/index.ts';
 import { atomically, type Db } from '../../store/index.ts';
 import { detectLanguage } from '../language.ts';
 import type { Author } from './protocol.ts';
+import { visitorLabel } from './visitor-label.ts';
 import { type ChatVisitor, keepVisitor } from './visitors.ts';
 
 export interface Received {
@@ -78,7 +79,11 @@ export async function receiveChatMessage(
       subsidiaryId: visitor.subsidiaryId,
       endpointId: visitor.endpointId,
       channel: 'chat',
-      customer: { identity: { kind: 'chat', value: visitor.id }, language: visitor.language },
+      customer: {
+        identity: { kind: 'chat', value: visitor.id },
+        displayName: visitorLabel(visitor.id, visitor.language),
+        language: visitor.language,
+      },
       language: visitor.language,
       tier: 'level1',
       requiredSkills: [],
