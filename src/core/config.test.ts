@@ -28,6 +28,17 @@ describe('configuration', () => {
     }
   });
 
+  it('runs the demo traffic with the demo world only, unless told', () => {
+    expect(loadConfig({}).RELAIS_DEMO_TRAFFIC).toBe('on');
+    expect(loadConfig({ RELAIS_DEMO: 'off' }).RELAIS_DEMO_TRAFFIC).toBe('off');
+    expect(loadConfig({ RELAIS_DEMO_TRAFFIC: 'off' }).RELAIS_DEMO_TRAFFIC).toBe('off');
+    expect(loadConfig({ RELAIS_DEMO: 'off', RELAIS_DEMO_TRAFFIC: 'on' }).RELAIS_DEMO_TRAFFIC).toBe('on');
+    expect(loadConfig({}).RELAIS_DEMO_TRAFFIC_PER_MINUTE).toBe(12);
+    expect(() => loadConfig({ RELAIS_DEMO_TRAFFIC_PER_MINUTE: '0' })).toThrow(
+      /RELAIS_DEMO_TRAFFIC_PER_MINUTE/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(8080);
   });

@@ -26,6 +26,18 @@ const ConfigSchema = z.object({
     .default('auto')
     .describe('auto: create the demo world when the store holds no group yet'),
   RELAIS_DEMO_SEED: z.coerce.number().int().default(20261122),
+  RELAIS_DEMO_TRAFFIC: z
+    .enum(['on', 'off'])
+    .optional()
+    .describe(
+      'simulated customers and agents on the demo world, so it looks busy (default: on when RELAIS_DEMO is auto)',
+    ),
+  RELAIS_DEMO_TRAFFIC_PER_MINUTE: z.coerce
+    .number()
+    .positive()
+    .max(600)
+    .default(12)
+    .describe('new demo conversations per minute at the busiest hour'),
   RELAIS_SESSION_HOURS: z.coerce
     .number()
     .positive()
@@ -133,8 +145,6 @@ const ConfigSchema = z.object({
     .describe('how long an offer waits for an answer before it goes to the next agent'),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
-
 const checked = ConfigSchema.superRefine((c, ctx) => {
   if (Boolean(c.RELAIS_SMTP_TLS_KEY) !== Boolean(c.RELAIS_SMTP_TLS_CERT)) {
     ctx.addIssue({
@@ -143,7 +153,13 @@ const checked = ConfigSchema.superRefine((c, ctx) => {
       message: 'give both the TLS key and the certificate',
     });
   }
-});
+}).transform((c) => ({
+  ...c,
+  // The demo's traffic goes with the demo: a store set up without it gets none unless asked.
+  RELAIS_DEMO_TRAFFIC: c.RELAIS_DEMO_TRAFFIC ?? (c.RELAIS_DEMO === 'auto' ? 'on' : 'off'),
+}));
+
+export type Config = z.output<typeof checked>;
 
 /** Read the configuration once; a wrong value stops the start with every problem listed. */
 export function loadConfig(env: Record<string, string | undefined>): Config {

@@ -233,3 +233,12 @@ export async function clearWorld(db: Db): Promise<void> {
     db,
   );
 }
+
+export {
+  type DemoTraffic,
+  type DemoTrafficActions,
+  type DemoTrafficOptions,
+  type NewContact,
+  startDemoTraffic,
+  type TrafficRound,
+} from './traffic.ts';

@@ -20,10 +20,11 @@ import {
 } from '../channels/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
-import { createDemoWorld, type DemoWorldSummary } from '../demo/index.ts';
+import { createDemoWorld, type DemoTraffic, type DemoWorldSummary, startDemoTraffic } from '../demo/index.ts';
 import { type RoutingService, startRouting, startSlaWatch } from '../routing/index.ts';
 import { directoryFileStore, migrate, openStore, type Store } from '../store/index.ts';
 import { type App, buildServer } from './app.ts';
+import { demoTrafficActions } from './demo-traffic.ts';
 
 export interface Running {
   app: App;
@@ -71,6 +72,7 @@ export async function startRelais(
   let imap: ImapPoller | undefined;
   let sms: SmsChannel | undefined;
   let routing: RoutingService | undefined;
+  let traffic: DemoTraffic | undefined;
   const files = directoryFileStore(filesDirFor(config));
   // The web chat connections of this process: the chat sender shows replies on them.
   const chatHub = new ChatHub(store.db, {
@@ -178,6 +180,18 @@ export async function startRelais(
       });
       routing.onStop(() => sla.stop());
     }
+    if (config.RELAIS_DEMO_TRAFFIC === 'on') {
+      // Simulated customers and agents keep the demo world busy (docs/operations.md); none on another organisation.
+      traffic = await startDemoTraffic(store.db, demoTrafficActions, {
+        seed: config.RELAIS_DEMO_SEED,
+        perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE,
+        now: () => clock.now(),
+        onError: (error) => app.log.error({ err: error }, 'demo traffic'),
+        onCommitted: () => relay?.kick(),
+      });
+      if (traffic) app.log.info({ perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE }, 'demo traffic on');
+      else app.log.warn('demo traffic asked for, but the store holds no demo world: none');
+    }
     ready = true;
     return { demo, bus, smtpPort: smtp?.port };
   })();
@@ -189,6 +203,7 @@ export async function startRelais(
     close: async () => {
       await app.close();
       await readyPromise.catch(() => undefined);
+      await traffic?.stop();
       await smtp?.close();
       await imap?.stop();
       await sms?.stop();
