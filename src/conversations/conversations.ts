@@ -34,6 +34,8 @@ import {
   visibleSubsidiaries,
 } from '../store/index.ts';
 import { assertTransition, type ConversationStatus, STATUSES } from './status.ts';
+import { sendableAttachments } from './uploads.ts';
+import { recordWake, wokenStatus } from './wake.ts';
 
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export const Status = z.enum(STATUSES);
@@ -180,6 +182,9 @@ export const Message = z.object({
     .enum(['public', 'private'])
     .nullable()
     .describe('social: a public comment or reply, or a private message'),
+  internal: z
+    .boolean()
+    .describe('an internal note for colleagues: never sent on any channel, never shown to the customer'),
   createdAt: z.iso.datetime(),
 });
 export type Message = z.infer<typeof Message>;
@@ -205,6 +210,10 @@ export const Conversation = z.object({
   resolvedAt: z.iso.datetime().nullable(),
   lastMessageAt: z.iso.datetime(),
   queueId: z.uuid().nullable(),
+  snoozedUntil: z.iso
+    .datetime()
+    .nullable()
+    .describe('pending until then, then back to its assignee (or open for routing); null: not snoozed'),
   version: z.number().int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -253,6 +262,7 @@ export const toConversation = (r: Row<'conversations'>): Conversation => ({
   resolvedAt: iso(r.resolved_at),
   lastMessageAt: r.last_message_at.toISOString(),
   queueId: r.queue_id,
+  snoozedUntil: iso(r.snoozed_until),
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -277,6 +287,7 @@ const toMessage = (r: MessageRow): Message => ({
   deliveryError: r.delivery_error,
   externalId: r.external_id,
   visibility: r.visibility,
+  internal: r.internal,
   createdAt: r.created_at.toISOString(),
 });
 
@@ -297,6 +308,7 @@ const messageColumns = [
   'delivery_attempts',
   'delivery_error',
   'visibility',
+  'internal',
   'created_at',
 ] as const;
 
@@ -360,6 +372,10 @@ export async function createConversation(
   options: CreateOptions = {},
 ): Promise<Created> {
   const channel = input.message.channel ?? input.channel;
+  if (input.message.direction === 'outbound' && input.message.attachments.length > 0) {
+    // Files an agent sends are uploaded to the conversation first: it does not exist yet.
+    throw invalid('message.attachments', 'open the conversation first, upload the files to it, then reply');
+  }
   const externalId = input.message.externalId;
   const key = input.customer ? identityKey(input.customer.identity) : undefined;
   // One read: the subsidiary (if the actor reaches it), whether this message was delivered
@@ -576,7 +592,8 @@ function messageRow(
   };
 }
 
-async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conversations'>> {
+/** A conversation the actor sees, locked for the rest of the transaction; 404 otherwise. */
+export async function lockVisible(trx: Db, ctx: Context, id: string): Promise<Row<'conversations'>> {
   const row = await visibleConversations(trx, ctx.actor)
     .selectAll()
     .where('id', '=', id)
@@ -599,6 +616,41 @@ export async function appendInboundMessage(
   conversation: { id: string; subsidiaryId: string; siteId: string | null; status: ConversationStatus },
   input: MessageInput & { channel: Channel },
   options: { reopen?: boolean } = {},
+): Promise<{ messageId: string }> {
+  if (conversation.status === 'pending' && options.reopen !== false) {
+    // A customer writing wakes a snoozed conversation: that, and the message, or neither.
+    return atomically(db, async (trx) => {
+      await wakeSnoozed(trx, ctx, conversation.id);
+      return appendInbound(trx, ctx, conversation, input, options);
+    });
+  }
+  return appendInbound(db, ctx, conversation, input, options);
+}
+
+/** A snoozed conversation the customer wrote to wakes now (nothing when it is not snoozed). */
+async function wakeSnoozed(trx: Db, ctx: Context, conversationId: string): Promise<void> {
+  const woken = await trx
+    .updateTable('conversations')
+    .set((eb) => ({
+      status: sql<ConversationStatus>`case when assignee_id is null then 'open' else 'assigned' end`,
+      snoozed_until: null,
+      version: eb('version', '+', 1),
+      updated_at: ctx.now,
+    }))
+    .where('id', '=', conversationId)
+    .where('status', '=', 'pending')
+    .where('snoozed_until', 'is not', null)
+    .returning(['id', 'subsidiary_id', 'site_id', 'status'])
+    .executeTakeFirst();
+  if (woken) await recordWake(trx, ctx, woken, 'customer_message');
+}
+
+async function appendInbound(
+  db: Db,
+  ctx: Context,
+  conversation: { id: string; subsidiaryId: string; siteId: string | null; status: ConversationStatus },
+  input: MessageInput & { channel: Channel },
+  options: { reopen?: boolean },
 ): Promise<{ messageId: string }> {
   const message = messageRow(
     ctx,
@@ -693,13 +745,23 @@ export async function addMessage(
     if (comment)
       throw invalid('visibility', 'say public (answer under the comment) or private (a private message)');
   }
-  const message = messageRow(ctx, conversation, channel, input);
+  const attachments =
+    input.direction === 'outbound'
+      ? await sendableAttachments(trx, conversationId, input.attachments)
+      : input.attachments;
+  const message = messageRow(ctx, conversation, channel, { ...input, attachments });
   const messageId = message.row.id;
   await trx.insertInto('messages').values(message.row).execute();
   await recordEvent(trx, message.event.name, message.event.payload);
   // An automatic message (out of office, bounce) is recorded but never reopens anything.
   const reopen =
     input.direction === 'inbound' && conversation.status === 'resolved' && options.reopen !== false;
+  // The customer writing before a snooze ends wakes the conversation early.
+  const wake =
+    input.direction === 'inbound' &&
+    conversation.status === 'pending' &&
+    conversation.snoozed_until !== null &&
+    options.reopen !== false;
   await trx
     .updateTable('conversations')
     .set((eb) => ({
@@ -712,11 +774,20 @@ export async function addMessage(
           ? ctx.now
           : conversation.first_responded_at,
       ...(reopen ? { status: 'open' as const, resolved_at: null, assignee_id: null } : {}),
+      ...(wake ? { status: wokenStatus(conversation.assignee_id), snoozed_until: null } : {}),
       version: eb('version', '+', 1),
       updated_at: ctx.now,
     }))
     .where('id', '=', conversationId)
     .execute();
+  if (wake) {
+    await recordWake(
+      trx,
+      ctx,
+      { ...conversation, status: wokenStatus(conversation.assignee_id) },
+      'customer_message',
+    );
+  }
   await recordAudit(trx, ctx.actor, ctx.requestId, {
     action: 'add_message',
     entity: 'conversation',
@@ -804,6 +875,8 @@ export async function updateConversation(
           : status === 'closed'
             ? current.resolved_at
             : null,
+      // Any change of status ends a snooze (the store's trigger says the same for every writer).
+      snoozed_until: status === current.status ? current.snoozed_until : null,
       version: eb('version', '+', 1),
       updated_at: ctx.now,
     }))

@@ -47,6 +47,7 @@ export async function agentInbox(db: Db, ctx: Context): Promise<Inbox> {
   const answered = sql<Date | null>`(
     select max(o.created_at) from messages o
     where o.conversation_id = conversations.id and o.direction = 'outbound' and o.author_kind = 'agent'
+      and not o.internal
   )`;
   const waitingSince = sql<Date | null>`(
     select min(m.created_at) from messages m

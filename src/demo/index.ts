@@ -5,6 +5,7 @@ import { buildConversations } from './conversations.ts';
 import { buildCustomers } from './customers.ts';
 import { buildOrganisation, DEMO_PASSWORD, DEMO_USERS, SITES, SUBSIDIARIES } from './organisation.ts';
 import { Random } from './random.ts';
+import { buildSavedReplies } from './saved-replies.ts';
 
 /**
  * The demo world: Relais Telecom Group with five subsidiaries, seven sites in their own
@@ -113,6 +114,7 @@ export async function createDemoWorld(db: Db, options: DemoWorldOptions): Promis
       .insertInto('endpoints')
       .values([...demoMailboxes(org.subsidiaryIds), ...demoChats(org.subsidiaryIds)])
       .execute();
+    await trx.insertInto('saved_replies').values(buildSavedReplies(org.subsidiaryIds, now)).execute();
   });
 
   return {

@@ -18,6 +18,7 @@ import {
   startSmtp,
   whatsappSender,
 } from '../channels/index.ts';
+import { type SnoozeWaker, startSnoozeWaker } from '../conversations/index.ts';
 import type { Config } from '../core/index.ts';
 import { type Clock, systemClock } from '../core/index.ts';
 import { createDemoWorld, type DemoTraffic, type DemoWorldSummary, startDemoTraffic } from '../demo/index.ts';
@@ -73,6 +74,7 @@ export async function startRelais(
   let sms: SmsChannel | undefined;
   let routing: RoutingService | undefined;
   let traffic: DemoTraffic | undefined;
+  let snoozes: SnoozeWaker | undefined;
   const files = directoryFileStore(filesDirFor(config));
   // The web chat connections of this process: the chat sender shows replies on them.
   const chatHub = new ChatHub(store.db, {
@@ -141,6 +143,12 @@ export async function startRelais(
     });
     await bus.subscribe('delivery', ['message.queued'], async () => delivery?.kick());
     relay = startOutboxRelay(store.db, bus, { onError: report });
+    // Snoozed conversations wake when their time comes (those due while stopped, at once).
+    snoozes = startSnoozeWaker(store.db, {
+      now: () => clock.now(),
+      onError: (error) => app.log.error({ err: error }, 'snooze'),
+      onWoken: () => relay?.kick(),
+    });
     if (config.RELAIS_SMTP === 'on') {
       smtp = await startSmtp(store.db, files, {
         port: config.RELAIS_SMTP_PORT,
@@ -208,6 +216,7 @@ export async function startRelais(
       await imap?.stop();
       await sms?.stop();
       await routing?.stop();
+      await snoozes?.stop();
       await relay?.stop();
       await delivery?.stop();
       await bus?.close();

@@ -262,6 +262,8 @@ export interface ConversationsTable {
   last_message_at: Timestamp;
   /** The routing queue whose rings apply (0014); a queue of the same subsidiary. */
   queue_id: Generated<string | null>;
+  /** Pending until then, then woken (0017); cleared by any change of status. */
+  snoozed_until: Generated<Date | null>;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -297,7 +299,33 @@ export interface MessagesTable {
   next_attempt_at: Generated<Date | null>;
   /** Social: a public comment or a private message; an outbound reply says which (0007). */
   visibility: Generated<'public' | 'private' | null>;
+  /** An internal note for colleagues: never sent, never shown to the customer (0017). */
+  internal: Generated<boolean>;
   created_at: CreatedAt;
+}
+
+/** A file uploaded to a conversation to be sent in a reply (0017). */
+export interface ConversationUploadsTable {
+  conversation_id: string;
+  sha256: string;
+  subsidiary_id: string;
+  filename: string;
+  media_type: string;
+  size: number;
+  uploaded_by: string;
+  created_at: Timestamp;
+}
+
+/** A subsidiary's saved reply in one language, with {{variables}} (0017). */
+export interface SavedRepliesTable {
+  id: string;
+  subsidiary_id: string;
+  language: string;
+  title: string;
+  body: string;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface DeliveryEventsTable {
@@ -549,6 +577,8 @@ export interface Database {
   consent_events: ConsentEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  conversation_uploads: ConversationUploadsTable;
+  saved_replies: SavedRepliesTable;
   endpoints: EndpointsTable;
   imap_cursors: ImapCursorsTable;
   chat_visitors: ChatVisitorsTable;

@@ -195,7 +195,9 @@ export async function chatLines(
     .whereRef('ci.subsidiary_id', '=', 'c.subsidiary_id')
     .where('c.channel', '=', 'chat')
     .where('m.channel', '=', 'chat')
-    .where('m.delivery_status', '<>', 'failed');
+    .where('m.delivery_status', '<>', 'failed')
+    // Internal notes are for colleagues: never in the customer's widget.
+    .where('m.internal', '=', false);
   if (subsidiaryId) q = q.where('c.subsidiary_id', '=', subsidiaryId);
   if (after) q = q.where('m.created_at', '>=', new Date(after.getTime() - OVERLAP_MS));
   const rows = await q.orderBy('m.id', 'desc').limit(MOST_LINES).execute();
@@ -237,6 +239,7 @@ export async function agentNameOf(db: Db, conversation: { id: string; assignee_i
         .select('author_id')
         .where('conversation_id', '=', conversation.id)
         .where('author_kind', '=', 'agent')
+        .where('internal', '=', false)
         .orderBy('id', 'desc')
         .executeTakeFirst()
     )?.author_id;
