@@ -6,6 +6,7 @@ import { clearWorld, createDemoWorld, type DemoSignIn, demoSignIns } from '../de
 import { initialiseGroup } from '../organisation/index.ts';
 import { startRelais, storeFor } from '../server/index.ts';
 import { loadMigrations, migrate } from '../store/index.ts';
+import { erlangCommand } from './erlang.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -212,4 +213,4 @@ ${STORE_HELP}`,
   },
 };
 
-export const commands: Command[] = [serve, migrateCommand, demo, init, simulateCommand];
+export const commands: Command[] = [serve, migrateCommand, demo, init, simulateCommand, erlangCommand];

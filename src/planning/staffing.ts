@@ -48,8 +48,8 @@ export interface StaffingResult extends QueueMetrics {
 /** Agents to schedule so that `agents` are left once shrinkage is taken: ceil(agents / (1 − shrinkage)). */
 export function agentsWithShrinkage(agents: number, shrinkage: number): number {
   if (!(shrinkage >= 0 && shrinkage < 1)) throw invalid('shrinkage', 'must be at least 0 and below 1');
-  // A hair below the exact quotient, so that 14 / 0.7 stays 20 despite binary fractions.
-  return Math.ceil(agents / (1 - shrinkage) - 1e-9);
+  // A hair below the quotient, so that 21 / (1 − 0.3) stays 30 despite binary fractions.
+  return Math.max(0, Math.ceil(agents / (1 - shrinkage) - 1e-9));
 }
 
 function positive(path: string, value: number | undefined, message = 'must be above 0'): void {
@@ -207,7 +207,7 @@ export function deferredAgents(input: DeferredInput): DeferredResult {
   const window = Math.min(input.slaHours, input.businessHoursPerDay);
   const itemsPerHour = (waitingAtOpening + perArrivalHour * window) / window;
   const workload = (itemsPerHour * input.handlingSeconds) / 3600;
-  const agents = Math.ceil(workload - 1e-9);
+  const agents = Math.max(0, Math.ceil(workload - 1e-9));
   return {
     workload,
     agents,
