@@ -45,7 +45,7 @@ async function signedIn(email: string, path: string, locale = 'en-GB'): Promise<
 const siteByCode = (code: string) =>
   store.db.selectFrom('sites').selectAll().where('code', '=', code).executeTakeFirst();
 
-const count = async (table: 'sites' | 'routing_policies') =>
+const count = async (table: 'sites' | 'routing_policies' | 'saved_replies') =>
   Number(
     (
       await store.db
@@ -300,6 +300,44 @@ describe('administration in Chromium', () => {
     await expect.poll(() => p.locator('.admin-calendar').count()).toBe(1);
     expect(await seriousViolations(p)).toEqual([]);
     await screenshot(p, 'admin-ar', true);
+    await p.context().close();
+  });
+});
+
+describe('saved replies in Chromium', () => {
+  it('an administrator writes a saved reply with variables; an unknown variable is refused and nothing is written', async () => {
+    const p = await signedIn('fr.admin@test.example', '/admin/replies?lang=en');
+    await p.getByRole('link', { name: 'New saved reply' }).click();
+    await p.getByLabel('Language of the reply').selectOption('fr');
+    await p.getByLabel('Title').fill('Facture corrigée');
+    await p.getByLabel('Text').fill('Bonjour ');
+    await p.getByRole('button', { name: '{{customer.name}}' }).click();
+    await p.getByLabel('Text').press('End');
+    await p.getByLabel('Text').pressSequentially(', votre facture est corrigée. {{customer.surname}}');
+    const before = await count('saved_replies');
+    await p.getByRole('button', { name: 'Create the reply' }).click();
+    await expect.poll(() => p.getByRole('alert').textContent()).toContain('Nothing was saved');
+    expect(await p.getByLabel('Text').getAttribute('aria-invalid')).toBe('true');
+    expect(await count('saved_replies')).toBe(before);
+
+    await p.getByLabel('Text').fill('Bonjour {{customer.name}}, votre facture est corrigée.');
+    await p.getByRole('button', { name: 'Create the reply' }).click();
+    await expect.poll(() => p.getByRole('status').textContent()).toMatch(/^Saved at /);
+    const stored = await store.db
+      .selectFrom('saved_replies')
+      .selectAll()
+      .where('title', '=', 'Facture corrigée')
+      .executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({
+      subsidiary_id: fixture.subsidiaries.fr.id,
+      language: 'fr',
+      body: 'Bonjour {{customer.name}}, votre facture est corrigée.',
+    });
+    // Found by a word of its text, in its subsidiary's list.
+    await p.getByRole('link', { name: 'All saved replies' }).click();
+    await p.getByLabel('Words in the title or text').fill('facture');
+    await p.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => p.getByRole('link', { name: 'Facture corrigée' }).count()).toBe(1);
     await p.context().close();
   });
 });

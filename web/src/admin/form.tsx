@@ -262,7 +262,11 @@ export function SaveSummary({
   return (
     <div role="alert" className="admin-problem" tabIndex={-1} ref={box}>
       <p>
-        <strong>{t(`admin.problem.${failure.kind}`, { count: issues.length })}</strong>
+        <strong>
+          {failure.kind === 'invalid' && issues.length === 0
+            ? t('admin.problem.refused')
+            : t(`admin.problem.${failure.kind}`, { count: issues.length })}
+        </strong>
       </p>
       {issues.length > 0 ? (
         <ul>
