@@ -66,7 +66,7 @@ export function erlangB(servers: number, traffic: number): number {
 
 /**
  * Erlang C: probability that a contact waits, C = N·B / (N − A·(1 − B)) with B = Erlang B
- * (Gans, Koole & Mandelbaum 2003, §4.1). 1 when the load reaches the servers (N ≤ A).
+ * (Erlang 1917; written through B so that it shares B's recursion). 1 when the load reaches the servers (N ≤ A).
  */
 export function erlangC(servers: number, traffic: number): number {
   if (traffic === 0) return 0;
@@ -103,7 +103,7 @@ interface Series {
 
 /**
  * The series A(a, z) = Σ_{m≥0} z^m / ((a+1)(a+2)…(a+m)) = a·e^z·z^(−a)·γ(a, z) of Mandelbaum &
- * Zeltyn (2005, eq. for A(x, y)), summed term by term (each term is the last times z/(a+m)) and
+ * Zeltyn (2005), summed term by term (each term is the last times z/(a+m)) and
  * rescaled when it grows, so it holds when z ≫ a (an overloaded queue). Optionally also the
  * weighted mean of the harmonic sums H_m, which gives the mean wait of answered contacts.
  */
@@ -139,12 +139,13 @@ function series(a: number, z: number, withHarmonic: boolean): Series {
 /**
  * M/M/N+M (Erlang A): agents answer in order, each waiting contact hangs up after an exponential
  * patience of mean `patienceSeconds`. With x = Nμ/θ, y = λ/θ and E = Erlang B(N, λ/μ), Palm's
- * formulas as Mandelbaum & Zeltyn (2005, §3–4) give them:
+ * stationary law (Palm 1943) gives, in the notation of Mandelbaum & Zeltyn (2005):
  *   P(wait) = A(x,y)·E / (1 + (A(x,y) − 1)·E)
- *   P(answered | wait) = x/(x+1) · A(x+1,y) / A(x,y)     (so P(abandon) = P(wait)·(1 − that))
+ *   P(abandon | wait) = 1/(ρ·A(x,y)) + 1 − 1/ρ, ρ = λ/(Nμ); here as 1 − x/(x+1)·A(x+1,y)/A(x,y),
+ *     the same number without the cancellation when patience is long
  *   P(answered after waiting > t | wait) = P(answered | wait) · γ(x+1, y·e^(−θt)) / γ(x+1, y)
  * and the mean wait of a delayed contact that is answered, (1/θ)·Σ c_m·H_m / Σ c_m over the terms
- * c_m of A(x+1, y), follows from integrating the last line over t (docs/planning.md derives it).
+ * c_m of A(x+1, y), from integrating the last line over t. docs/planning.md derives the last two.
  */
 export function erlangAMetrics(input: QueueInput & { patienceSeconds: number }): QueueMetrics {
   const { servers, arrivalRate, handlingSeconds, withinSeconds, patienceSeconds } = input;
