@@ -379,11 +379,29 @@ export function queueIssues(
   return issues;
 }
 
-/** The sites as the engine's check needs them: which exist and whom they serve. Their hours are theirs to check. */
+/**
+ * The sites as the engine's check needs them: which exist and whom they serve. Their hours
+ * are theirs to check (the site's own API does), so here every site counts as open — also
+ * one that serves no subsidiary yet, as a newly created site does.
+ */
+const ALL_DAY = { start: '00:00', end: '24:00' };
+const ALWAYS: SiteCalendar = {
+  weekly: {
+    mon: [ALL_DAY],
+    tue: [ALL_DAY],
+    wed: [ALL_DAY],
+    thu: [ALL_DAY],
+    fri: [ALL_DAY],
+    sat: [ALL_DAY],
+    sun: [ALL_DAY],
+  },
+  holidays: [],
+  exceptions: [],
+};
 const checkedSite = (site: SiteFacts): RoutingSite => ({
   id: site.id,
   timeZone: 'UTC',
-  calendar: { weekly: {}, holidays: [], exceptions: [] } satisfies SiteCalendar,
+  calendar: ALWAYS,
   subsidiaryIds: site.subsidiaryIds,
   costPerContact: 0,
   qualityIndex: 0,

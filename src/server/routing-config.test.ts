@@ -203,6 +203,28 @@ describe(`routing policy (${onPostgres() ? 'PostgreSQL' : 'PGlite'})`, () => {
     },
   );
 
+  it('is still set when a new site serves no subsidiary yet', async () => {
+    const site = await groupAdmin.post('/api/sites', {
+      code: 'LIS',
+      name: 'Lisboa',
+      country: 'PT',
+      operator: 'partner',
+      partnerName: 'Atlântico BPO',
+      timeZone: 'Europe/Lisbon',
+      calendar: { weekly: { mon: [{ start: '09:00', end: '17:00' }] }, holidays: [], exceptions: [] },
+      languages: [{ tag: 'pt', proficiency: 5 }],
+      tiers: ['level1'],
+      costPerHour: { amountMinor: 2200, currency: 'EUR' },
+      qualityIndex: 80,
+      seats: 10,
+    });
+    expect(site.status, site.text).toBe(201);
+    expect(site.body.subsidiaryIds).toEqual([]);
+    const res = await put(frAdmin, frPolicy(), { weights: { cost: 2 } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.weights.cost).toBe(2);
+  });
+
   it("another subsidiary's administrator can neither read nor set it; site staff may read but not set it", async () => {
     const body = { weights: { cost: 1 } };
     await refused(() => maAdmin.request('PUT', frPolicy(), { body, headers: { 'if-match': '"1"' } }), 404);
