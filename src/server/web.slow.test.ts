@@ -408,7 +408,9 @@ describe('from the chat widget to level 2 at another site, in Chromium', () => {
     await expect.poll(() => waiting.count(), { timeout: 20_000 }).toBe(before);
     // The supervisor's agents page: Paris's level 2 holds the chat.
     await supervisor.getByRole('link', { name: 'Agents' }).click();
-    await expect.poll(() => supervisor.getByText('paris.agent').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => supervisor.getByText('paris.agent').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect(await seriousViolations(supervisor)).toEqual([]);
 
     // An agent of a partner site cannot open it by its address.
