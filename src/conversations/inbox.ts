@@ -23,6 +23,7 @@ export const InboxItem = z.object({
     .describe("the customer's oldest message no agent has answered yet; null: nobody waits on the agent"),
   firstResponseDueAt: z.iso.datetime().nullable(),
   resolutionDueAt: z.iso.datetime().nullable(),
+  snoozedUntil: z.iso.datetime().nullable().describe('set while snoozed: it comes back at that instant'),
   lastMessageAt: z.iso.datetime(),
   createdAt: z.iso.datetime(),
 });
@@ -76,6 +77,7 @@ export async function agentInbox(db: Db, ctx: Context): Promise<Inbox> {
       'conversations.first_response_due_at',
       'conversations.resolution_due_at',
       'conversations.first_responded_at',
+      'conversations.snoozed_until',
       'conversations.last_message_at',
       'conversations.created_at',
     ])
@@ -102,6 +104,7 @@ export async function agentInbox(db: Db, ctx: Context): Promise<Inbox> {
       waitingSince: iso(r.waiting_since ? new Date(r.waiting_since) : null),
       firstResponseDueAt: iso(r.first_response_due_at),
       resolutionDueAt: iso(r.resolution_due_at),
+      snoozedUntil: iso(r.snoozed_until),
       lastMessageAt: r.last_message_at.toISOString(),
       createdAt: r.created_at.toISOString(),
     })),

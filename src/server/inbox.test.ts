@@ -38,6 +38,14 @@ describe('GET /api/inbox', () => {
     const after = await agent.get('/api/inbox');
     expect(after.body.items.find((i: { id: string }) => i.id === conversation).waitingSince).toBeNull();
 
+    // Snoozed work stays, with when it comes back.
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await agent.post(`/api/conversations/${conversation}/snooze`, { until })).status).toBe(200);
+    const snoozed = (await agent.get('/api/inbox')).body.items.find(
+      (i: { id: string }) => i.id === conversation,
+    );
+    expect(snoozed).toMatchObject({ status: 'pending', snoozedUntil: until });
+
     // Resolved work leaves the inbox.
     expect((await agent.patch(`/api/conversations/${conversation}`, { status: 'resolved' })).status).toBe(
       200,

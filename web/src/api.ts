@@ -198,6 +198,8 @@ export interface InboxItem {
   waitingSince: string | null;
   firstResponseDueAt: string | null;
   resolutionDueAt: string | null;
+  /** Set while snoozed: the conversation comes back at that instant. */
+  snoozedUntil: string | null;
   lastMessageAt: string;
   createdAt: string;
 }

@@ -185,11 +185,18 @@ export function Inbox({
                         <span>{t(`status.${c.status}`)}</span>
                       </span>
                       <span className="waiting">
-                        {c.waitingSince
-                          ? t('inbox.waiting', {
-                              duration: durationText(now - Date.parse(c.waitingSince), i18n.language),
+                        {c.snoozedUntil
+                          ? t('inbox.snoozedUntil', {
+                              time: new Intl.DateTimeFormat(i18n.language, {
+                                dateStyle: 'short',
+                                timeStyle: 'short',
+                              }).format(new Date(c.snoozedUntil)),
                             })
-                          : t('inbox.answered')}
+                          : c.waitingSince
+                            ? t('inbox.waiting', {
+                                duration: durationText(now - Date.parse(c.waitingSince), i18n.language),
+                              })
+                            : t('inbox.answered')}
                       </span>
                       <span className={`due${left !== null && left < 0 ? ' overdue' : ''}`}>
                         {left === null
