@@ -84,7 +84,7 @@ export interface DemoTrafficActions {
     ctx: Context,
     id: string,
     expectedVersion: number | undefined,
-    input: { status?: Status | 'resolved'; assigneeId?: string },
+    input: { status?: Status | 'resolved'; assigneeId?: string | null },
   ) => Promise<unknown>;
   escalateConversation: (
     db: Db,
@@ -129,6 +129,8 @@ export interface TrafficRound {
 }
 
 export interface DemoTraffic {
+  /** Assignments of the demo world's history beyond an agent's capacity, given back to the router at the start. */
+  readonly handedBack: number;
   /** One round now (what the timer runs). */
   round(): Promise<TrafficRound>;
   /** Stop: no round starts after this; resolves when the running one ended. */
@@ -250,6 +252,7 @@ interface Agent {
   languages: string[];
   skills: string[];
   channels: ChannelName[];
+  capacity: ChannelCapacity;
   presence: Presence;
   /** Signs their messages with it. */
   givenName: string;
@@ -385,6 +388,7 @@ async function loadWorld(db: Db): Promise<World | undefined> {
       channels: Object.entries(capacity.perChannel)
         .filter(([, n]) => (n ?? 0) > 0)
         .map(([c]) => c as ChannelName),
+      capacity,
       presence: a.presence,
       givenName: a.display_name.split(' ')[0] ?? a.display_name,
       signIn: SIGN_IN_AGENTS.has(a.email),
@@ -415,6 +419,7 @@ interface Active {
   assignee_id: string | null;
   customer_id: string;
   language: string;
+  created_at: Date;
   last_message_at: Date;
   /** The last message the customer or an agent sent (notes aside). */
   last_direction: 'inbound' | 'outbound' | null;
@@ -429,7 +434,7 @@ async function inProgress(db: Db): Promise<Active[]> {
   // A note for colleagues is an agent's message that was never to be sent: left out.
   const { rows } = await sql<Active>`
     select c.id, c.status, c.channel, c.tier, c.subsidiary_id, c.assignee_id, c.customer_id,
-           c.language, c.last_message_at,
+           c.language, c.created_at, c.last_message_at,
            last.direction as last_direction, last.author_kind as last_author_kind,
            last.text as last_text, last.created_at as last_at,
            coalesce(tally.agent_messages, 0)::int as agent_messages,
@@ -452,12 +457,44 @@ async function inProgress(db: Db): Promise<Active[]> {
     order by c.id`.execute(db);
   return rows.map((r) => ({
     ...r,
+    created_at: new Date(r.created_at),
     last_message_at: new Date(r.last_message_at),
     last_at: r.last_at ? new Date(r.last_at) : null,
   }));
 }
 
 // ---------------------------------------------------------------------------------------
+
+/** What each agent holds (assigned conversations) against their capacity, counted as the router counts. */
+class Loads {
+  readonly #total = new Map<string, number>();
+  readonly #onChannel = new Map<string, number>();
+
+  constructor(active: readonly Active[]) {
+    for (const a of active) if (a.status === 'assigned' && a.assignee_id) this.add(a.assignee_id, a.channel);
+  }
+
+  fits(agent: Agent, channel: ChannelName): boolean {
+    return (
+      (this.#total.get(agent.id) ?? 0) < agent.capacity.total &&
+      (this.#onChannel.get(`${agent.id}:${channel}`) ?? 0) < (agent.capacity.perChannel[channel] ?? 0)
+    );
+  }
+
+  add(agentId: string, channel: ChannelName): void {
+    this.#total.set(agentId, (this.#total.get(agentId) ?? 0) + 1);
+    const key = `${agentId}:${channel}`;
+    this.#onChannel.set(key, (this.#onChannel.get(key) ?? 0) + 1);
+  }
+
+  /** A conversation that was assigned is no longer. */
+  release(c: Active): void {
+    if (c.status !== 'assigned' || !c.assignee_id) return;
+    const key = `${c.assignee_id}:${c.channel}`;
+    this.#total.set(c.assignee_id, Math.max(0, (this.#total.get(c.assignee_id) ?? 0) - 1));
+    this.#onChannel.set(key, Math.max(0, (this.#onChannel.get(key) ?? 0) - 1));
+  }
+}
 
 const callLength = (rng: Random): string => {
   const seconds = rng.int(45, 540);
@@ -471,6 +508,8 @@ const lostRace = (error: unknown): boolean => error instanceof DomainError && RA
 /**
  * Start the traffic on a store holding the demo world: a first round soon, then one every
  * `tickMs`. Resolves to undefined, doing nothing, when the store holds another organisation.
+ * It first hands the router back what the router could not count (see handBack): start it
+ * before the router, and the router never complains about the demo's history.
  */
 export async function startDemoTraffic(
   db: Db,
@@ -479,7 +518,9 @@ export async function startDemoTraffic(
 ): Promise<DemoTraffic | undefined> {
   const world = await loadWorld(db);
   if (!world) return undefined;
-  return new TrafficRunner(db, actions, world, options).start();
+  const runner = new TrafficRunner(db, actions, world, options);
+  const handedBack = await runner.handBack(options.now());
+  return runner.start(handedBack);
 }
 
 class TrafficRunner {
@@ -495,6 +536,8 @@ class TrafficRunner {
   readonly #lastHandOver = new Map<string, number>();
   /** Conversations resolved in the current round. */
   readonly #resolvedNow = new Set<string>();
+  /** What agents hold in the current round. */
+  #loads = new Loads([]);
   #running: Promise<unknown> | undefined;
   #cancel: (() => void) | undefined;
   #stopped = false;
@@ -510,9 +553,10 @@ class TrafficRunner {
     this.#maxActive = options.maxActive ?? 160;
   }
 
-  start(): DemoTraffic {
+  start(handedBack: number): DemoTraffic {
     this.#next(Math.min(this.#tickMs, SECOND));
     return {
+      handedBack,
       round: () => this.#exclusive(() => this.round()),
       stop: async () => {
         this.#stopped = true;
@@ -563,7 +607,8 @@ class TrafficRunner {
     if (this.#stopped) return report;
     const now = this.#options.now();
     const at = now.getTime();
-    const elapsed = Math.min(this.#lastRound === undefined ? this.#tickMs : at - this.#lastRound, MINUTE);
+    const last = this.#lastRound;
+    const elapsed = Math.min(last === undefined ? this.#tickMs : at - last, MINUTE);
     this.#lastRound = at;
     const openSites = new Set(
       this.#world.sites.filter((s) => isSiteOpen(s.calendar, s.timeZone, now)).map((s) => s.id),
@@ -575,6 +620,7 @@ class TrafficRunner {
     }
     this.#resolvedNow.clear();
     const active = await inProgress(this.#db);
+    this.#loads = new Loads(active);
     const busyCustomers = new Set(active.map((a) => a.customer_id));
     await this.#arrivals(now, elapsed, openSites, busyCustomers, report);
     await this.#handToSignIns(now, active, busyCustomers, report);
@@ -593,7 +639,7 @@ class TrafficRunner {
     trx: Db,
     ctx: Context,
     id: string,
-    input: { status?: Status | 'resolved'; assigneeId?: string },
+    input: { status?: Status | 'resolved'; assigneeId?: string | null },
   ): Promise<void> {
     const row = await trx
       .selectFrom('conversations')
@@ -603,6 +649,31 @@ class TrafficRunner {
       .executeTakeFirst();
     if (!row) throw new DomainError('not_found', `conversation ${id} was not found`);
     await this.#actions.updateConversation(trx, ctx, id, row.version, input);
+  }
+
+  /**
+   * The demo world's history assigned some conversations beyond their agent's capacity (a
+   * voice-only agent holding an email), which the router refuses to count: at the start
+   * they go back to it, the oldest kept first as the router restores them.
+   */
+  async handBack(now: Date): Promise<number> {
+    const active = await inProgress(this.#db);
+    const loads = new Loads([]);
+    let handedBack = 0;
+    const held = active
+      .filter((a) => a.status === 'assigned' && a.assignee_id)
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || (a.id < b.id ? -1 : 1));
+    const ctx = { actor: SYSTEM_ACTOR, now };
+    for (const c of held) {
+      const agent = this.#world.agents.get(c.assignee_id ?? '');
+      if (!agent || loads.fits(agent, c.channel)) {
+        if (c.assignee_id) loads.add(c.assignee_id, c.channel);
+        continue;
+      }
+      await atomically(this.#db, (trx) => this.#update(trx, ctx, c.id, { status: 'open', assigneeId: null }));
+      handedBack++;
+    }
+    return handedBack;
   }
 
   /** Run one action; a race lost to a person or the router is counted, not raised. */
@@ -655,16 +726,16 @@ class TrafficRunner {
     report: TrafficRound,
   ): Promise<void> {
     const subsidiaries = this.#world.subsidiaries;
-    const loads = subsidiaries.map((s) => ({
+    const pulls = subsidiaries.map((s) => ({
       share: s.share,
       ...localClock(now, s.timeZone),
       served: this.#subsidiaryServed(s.id, openSites),
     }));
-    const rate = arrivalRate(this.#options.perMinute, loads);
+    const rate = arrivalRate(this.#options.perMinute, pulls);
     const count = Math.min(MOST_ARRIVALS_PER_ROUND, poisson(this.#rng, (rate.perMinute * elapsed) / MINUTE));
     for (let k = 0; k < count && !this.#stopped; k++) {
       const subsidiary = this.#rng.weighted(subsidiaries.map((s, i) => [s, rate.weights[i] ?? 0] as const));
-      const served = loads[subsidiaries.indexOf(subsidiary)]?.served ?? false;
+      const served = pulls[subsidiaries.indexOf(subsidiary)]?.served ?? false;
       const customer = this.#freeCustomer(subsidiary.customers, busyCustomers);
       if (!customer) continue;
       const contact = this.#contact(subsidiary, customer, served ? undefined : WRITTEN);
@@ -799,7 +870,9 @@ class TrafficRunner {
       const last = this.#lastHandOver.get(agent.id);
       if (last !== undefined && now.getTime() - last < SIGN_IN_EVERY_MS) continue;
       const load = active.filter((a) => a.assignee_id === agent.id && a.status === 'assigned').length;
-      if (load >= SIGN_IN_WORK) continue;
+      // Within their capacity, or the router could not count them.
+      const room = agent.channels.filter((channel) => this.#loads.fits(agent, channel));
+      if (load >= SIGN_IN_WORK || room.length === 0) continue;
       const site = this.#world.sites.find((s) => s.id === agent.siteId);
       const candidates = this.#world.subsidiaries.filter((s) => site?.subsidiaryIds.includes(s.id));
       const pool = candidates.flatMap((s) =>
@@ -812,7 +885,7 @@ class TrafficRunner {
         if (!busyCustomers.has(one.c.id)) picked = one;
       }
       if (!picked) continue;
-      const contact = this.#contact(picked.s, picked.c, agent.channels, agent.tier);
+      const contact = this.#contact(picked.s, picked.c, room, agent.tier);
       const { c } = picked;
       const ctx = { actor: SYSTEM_ACTOR, now };
       await atomically(this.#db, async (trx) => {
@@ -826,6 +899,7 @@ class TrafficRunner {
         });
       });
       busyCustomers.add(c.id);
+      this.#loads.add(agent.id, contact.channel);
       this.#lastHandOver.set(agent.id, now.getTime());
       report.handedToSignIns++;
     }
@@ -862,15 +936,23 @@ class TrafficRunner {
         return;
       }
       const text = this.#followUp(c);
+      // Their agent takes it up if they have room; else it goes back to the router.
+      const takesUp = agent !== undefined && this.#loads.fits(agent, c.channel);
       const done = await this.#attempt(report, () =>
         atomically(this.#db, async (trx) => {
           await this.#actions.addMessage(trx, { actor: SYSTEM_ACTOR, now }, c.id, this.#inbound(c, text));
-          await this.#update(trx, { actor: agent?.actor ?? SYSTEM_ACTOR, now }, c.id, {
-            status: agent ? 'assigned' : 'open',
-          });
+          await this.#update(
+            trx,
+            { actor: SYSTEM_ACTOR, now },
+            c.id,
+            takesUp ? { status: 'assigned' } : { status: 'open', assigneeId: null },
+          );
         }),
       );
-      if (done) report.customerReplies++;
+      if (done) {
+        report.customerReplies++;
+        if (takesUp) this.#loads.add(agent.id, c.channel);
+      }
       return;
     }
 
@@ -898,7 +980,10 @@ class TrafficRunner {
             }),
           ),
         );
-        if (done) report.escalated++;
+        if (done) {
+          report.escalated++;
+          this.#loads.release(c);
+        }
         return;
       }
       const reply = texts.agentReplies[Math.min(c.agent_messages, texts.agentReplies.length - 1)] ?? '';
@@ -1017,6 +1102,7 @@ class TrafficRunner {
       await this.#update(trx, { actor: agent?.actor ?? SYSTEM_ACTOR, now }, c.id, { status: 'resolved' });
     });
     this.#resolvedNow.add(c.id);
+    this.#loads.release(c);
   }
 
   /**
@@ -1045,6 +1131,7 @@ class TrafficRunner {
       );
       if (done) {
         this.#resolvedNow.add(c.id);
+        this.#loads.release(c);
         report.trimmed++;
       }
     }

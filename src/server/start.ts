@@ -172,6 +172,19 @@ export async function startRelais(
       maxBytes: config.RELAIS_SMTP_MAX_BYTES,
       log: app.log,
     });
+    if (config.RELAIS_DEMO_TRAFFIC === 'on') {
+      // Simulated customers and agents keep the demo world busy (docs/operations.md); none on another
+      // organisation. Before the router: it first hands back what the demo's history gave beyond capacity.
+      traffic = await startDemoTraffic(store.db, demoTrafficActions, {
+        seed: config.RELAIS_DEMO_SEED,
+        perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE,
+        now: () => clock.now(),
+        onError: (error) => app.log.error({ err: error }, 'demo traffic'),
+        onCommitted: () => relay?.kick(),
+      });
+      if (traffic) app.log.info({ perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE }, 'demo traffic on');
+      else app.log.warn('demo traffic asked for, but the store holds no demo world: none');
+    }
     if (config.RELAIS_ROUTING === 'on') {
       routing = await startRouting(store.db, {
         bus,
@@ -187,18 +200,6 @@ export async function startRelais(
         onCommitted: () => relay?.kick(),
       });
       routing.onStop(() => sla.stop());
-    }
-    if (config.RELAIS_DEMO_TRAFFIC === 'on') {
-      // Simulated customers and agents keep the demo world busy (docs/operations.md); none on another organisation.
-      traffic = await startDemoTraffic(store.db, demoTrafficActions, {
-        seed: config.RELAIS_DEMO_SEED,
-        perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE,
-        now: () => clock.now(),
-        onError: (error) => app.log.error({ err: error }, 'demo traffic'),
-        onCommitted: () => relay?.kick(),
-      });
-      if (traffic) app.log.info({ perMinute: config.RELAIS_DEMO_TRAFFIC_PER_MINUTE }, 'demo traffic on');
-      else app.log.warn('demo traffic asked for, but the store holds no demo world: none');
     }
     ready = true;
     return { demo, bus, smtpPort: smtp?.port };
