@@ -5,7 +5,14 @@ import { z } from 'zod';
 import { type Bus, recordEvent } from '../bus/index.ts';
 import { type Context, DomainError, notFound, TimeZone } from '../core/index.ts';
 import { Calendar } from '../organisation/index.ts';
-import { type Db, type Row, recordAudit, type SiteCalendar, visibleSubsidiaries } from '../store/index.ts';
+import {
+  assertVersion,
+  type Db,
+  type Row,
+  recordAudit,
+  type SiteCalendar,
+  visibleSubsidiaries,
+} from '../store/index.ts';
 import {
   type BusinessHours,
   type ConversationSla,
@@ -108,10 +115,13 @@ export async function setSlaPolicy(
   ctx: Context,
   subsidiaryId: string,
   input: SlaPolicyInput,
+  expectedVersion?: number,
 ): Promise<SlaPolicyView> {
+  // Locked: two administrators setting the policy at once are taken one after the other.
   const subsidiary = await visibleSubsidiaries(trx, ctx.actor)
     .select(['id', 'time_zone'])
     .where('id', '=', subsidiaryId)
+    .forUpdate()
     .executeTakeFirst();
   if (!subsidiary) throw notFound('subsidiary', subsidiaryId);
   if (ctx.actor.scope.kind === 'site')
@@ -119,6 +129,15 @@ export async function setSlaPolicy(
       'forbidden',
       "only the subsidiary's or the group's administrators may set its SLA policy",
     );
+  // If-Match is checked when given: a policy changed since it was read is not overwritten.
+  if (expectedVersion !== undefined) {
+    const current = await trx
+      .selectFrom('sla_policies')
+      .select('version')
+      .where('subsidiary_id', '=', subsidiaryId)
+      .executeTakeFirst();
+    assertVersion('SLA policy', current?.version ?? 0, expectedVersion);
+  }
   const hours: BusinessHours = input.businessHours ?? {
     calendar: DEFAULT_BUSINESS_CALENDAR,
     timeZone: subsidiary.time_zone,

@@ -311,6 +311,24 @@ describe('SLA policy API', () => {
     });
   });
 
+  it('with If-Match, a policy someone changed since it was read is refused and left as it is', async () => {
+    const admin = await signIn('fr.admin@test.example');
+    const read = await admin('GET', fr());
+    const version = read.body.version as number;
+    const policy = {
+      targets: [{ firstResponseSeconds: 1800, resolutionSeconds: 7200, clock: 'always' }],
+    };
+    const stale = await admin('PUT', fr(), { policy }, { 'if-match': `"${version + 7}"` });
+    expect(stale.status).toBe(412);
+    expect(stale.body.code).toBe('precondition_failed');
+    expect((await admin('GET', fr())).body.version).toBe(version);
+    const fresh = await admin('PUT', fr(), { policy }, { 'if-match': `"${version}"` });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.version).toBe(version + 1);
+    // Put the previous policy back for the tests that follow.
+    expect((await admin('PUT', fr(), { policy: read.body.policy })).status).toBe(200);
+  });
+
   it("a Moroccan administrator can neither read nor change France's policy; a site's administrator cannot change it", async () => {
     const ma = await signIn('ma.admin@test.example');
     expect((await ma('GET', fr())).status).toBe(404);

@@ -1,6 +1,6 @@
 import { getSlaPolicy, SlaPolicyInput, SlaPolicyView, setSlaPolicy } from '../../routing/index.ts';
 import type { App, ServerDeps } from '../app.ts';
-import { contextOf } from '../request.ts';
+import { contextOf, expectedVersion, withEtag } from '../request.ts';
 import { errors, IdParams } from './resource.ts';
 
 /** A subsidiary's SLA policy and business hours. The watcher that applies them runs beside the server. */
@@ -21,7 +21,7 @@ export function slaRoutes(app: App, deps: ServerDeps): void {
         response: { 200: SlaPolicyView, ...errors },
       },
     },
-    async (req) => getSlaPolicy(db, contextOf(req, clock), req.params.id),
+    async (req, reply) => withEtag(reply, await getSlaPolicy(db, contextOf(req, clock), req.params.id)),
   );
   app.put(
     '/api/subsidiaries/:id/sla-policy',
@@ -31,15 +31,20 @@ export function slaRoutes(app: App, deps: ServerDeps): void {
         tags,
         summary: "Set a subsidiary's SLA policy (its administrators or the group's)",
         description:
-          'Targets per channel, priority and tier, counted in business hours or around the clock. New conversations count by it; running clocks keep theirs.',
+          'Targets per channel, priority and tier, counted in business hours or around the clock. New conversations count by it; running clocks keep theirs. ' +
+          'With If-Match (the ETag read), a policy changed since is refused with 412 and nothing is written.',
         params: IdParams,
         body: SlaPolicyInput,
         response: { 200: SlaPolicyView, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const ctx = contextOf(req, clock);
-      return db.transaction().execute((trx) => setSlaPolicy(trx, ctx, req.params.id, req.body));
+      const version = expectedVersion(req);
+      const policy = await db
+        .transaction()
+        .execute((trx) => setSlaPolicy(trx, ctx, req.params.id, req.body, version));
+      return withEtag(reply, policy);
     },
   );
 }

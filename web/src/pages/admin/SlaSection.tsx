@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AdminProblem, call, get, listAll } from '../../admin/client.ts';
+import { call, get, listAll } from '../../admin/client.ts';
 import {
   CalendarEditor,
   calendarBody,
@@ -218,13 +218,10 @@ function SlaForm({
 
   function submit() {
     void save.run(async () => {
-      // The SLA policy's PUT takes no If-Match: the version read is compared first, so a change
-      // made by someone else since is not overwritten without the admin knowing.
-      const now = await get<SlaPolicyView>(`/api/subsidiaries/${subsidiaryId}/sla-policy`);
-      if (now.data.version !== saved.version || now.data.updatedAt !== saved.updatedAt)
-        throw new AdminProblem(412, 'precondition_failed', 'the SLA policy changed since you read it', []);
+      // If-Match with the version read: a change made by someone else since is refused (412), not overwritten.
       const updated = await call<SlaPolicyView>('PUT', `/api/subsidiaries/${subsidiaryId}/sla-policy`, {
         body: bodyOf(draft),
+        ifMatch: `"${saved.version}"`,
       });
       setSaved(updated.data);
       setDraft(draftOf(updated.data));
