@@ -10,6 +10,7 @@ import {
   type SiteCalendar,
 } from '../store/index.ts';
 import { type ChannelName, CUSTOMER_PROFILES } from './customers.ts';
+import { arabicOf, latinOf, NAMES } from './names.ts';
 import { DEMO_USERS, type SubsidiaryCode, type TierName } from './organisation.ts';
 import { Random } from './random.ts';
 import { fill, type Topic, textsFor } from './texts.ts';
@@ -283,6 +284,19 @@ interface World {
   agents: Map<string, Agent>;
   endpoints: Map<string, string>;
 }
+
+/** Given names in Arabic script, by their Latin spelling: how a message written in Arabic names people. */
+const ARABIC_NAMES = new Map(
+  Object.values(NAMES).flatMap((pool) =>
+    pool.given.flatMap((n) => {
+      const arabic = arabicOf(n);
+      return arabic ? [[latinOf(n), arabic] as const] : [];
+    }),
+  ),
+);
+/** A given name as a message in `language` writes it. */
+const nameIn = (name: string, language: string): string =>
+  language === 'ar' ? (ARABIC_NAMES.get(name) ?? name) : name;
 
 const SIGN_IN_AGENTS = new Set(DEMO_USERS.filter((u) => u.agent).map((u) => u.email));
 
@@ -987,11 +1001,7 @@ class TrafficRunner {
         return;
       }
       const reply = texts.agentReplies[Math.min(c.agent_messages, texts.agentReplies.length - 1)] ?? '';
-      const customer = this.#customerOf(c);
-      const text = fill(reply, { given: customer?.greeting ?? '', agent: agent.givenName }).replace(
-        /\s{2,}/g,
-        ' ',
-      );
+      const text = this.#words(reply, c, agent);
       const hold = WRITTEN.includes(c.channel) && rng.chance(0.2);
       const done = await this.#attempt(report, () =>
         atomically(this.#db, async (trx) => {
@@ -1020,6 +1030,14 @@ class TrafficRunner {
     }
     const text = this.#followUp(c);
     if (await this.#attempt(report, () => this.#customerWrites(now, c, text))) report.customerReplies++;
+  }
+
+  /** An agent's words to this customer, with both names as the conversation's language writes them. */
+  #words(template: string, c: Active, agent: Agent): string {
+    const given = this.#customerOf(c)?.greeting ?? '';
+    return fill(template, { given: nameIn(given, c.language), agent: nameIn(agent.givenName, c.language) })
+      .replace(/\s{2,}/g, ' ')
+      .trim();
   }
 
   #customerOf(c: Active): Customer | undefined {
@@ -1090,14 +1108,9 @@ class TrafficRunner {
   /** The agent closes: a last word when the customer is there to read it, then resolved. */
   async #resolve(now: Date, c: Active, agent: Agent | undefined, closingWord: boolean): Promise<void> {
     const texts = textsFor(c.language);
-    const customer = this.#customerOf(c);
     await atomically(this.#db, async (trx) => {
       if (agent && closingWord) {
-        const closing = fill(this.#rng.pick(texts.agentClosings), {
-          given: customer?.greeting ?? '',
-          agent: agent.givenName,
-        }).replace(/\s{2,}/g, ' ');
-        await this.#reply(trx, now, c, agent, closing);
+        await this.#reply(trx, now, c, agent, this.#words(this.#rng.pick(texts.agentClosings), c, agent));
       }
       await this.#update(trx, { actor: agent?.actor ?? SYSTEM_ACTOR, now }, c.id, { status: 'resolved' });
     });

@@ -122,6 +122,22 @@ describe(`demo traffic on the demo world (${onPostgres() ? 'PostgreSQL' : 'PGlit
     expect(notes.length).toBe(replies.length);
   });
 
+  it("answers in the customer's language and script, names included", async () => {
+    const replies = await store.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select(['conversations.language', 'messages.text'])
+      .where('messages.author_kind', '=', 'agent')
+      .where('messages.created_at', '>', START)
+      .execute();
+    const arabic = replies.filter((r) => r.language === 'ar');
+    const french = replies.filter((r) => r.language === 'fr');
+    expect(arabic.length).toBeGreaterThan(0);
+    expect(french.length).toBeGreaterThan(0);
+    for (const r of arabic) expect(r.text).toMatch(/^[^A-Za-z]*$/);
+    for (const r of french) expect(r.text).toMatch(/Bonjour|Parfait|C’est corrigé|Appel sortant/);
+  });
+
   it('escalates some level-1 conversations to level 2, with a reason', async () => {
     const escalations = await store.db
       .selectFrom('routing_decisions')
