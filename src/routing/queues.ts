@@ -4,6 +4,7 @@ import { recordEvent } from '../bus/index.ts';
 import { type Context, DomainError, invalid, newId, notFound } from '../core/index.ts';
 import { type Db, recordAudit, visibleConversations, visibleWaitingConversations } from '../store/index.ts';
 import { TIERS } from './engine.ts';
+import { AT_RISK_WINDOW_MS } from './service-level-figures.ts';
 import type { Tier } from './types.ts';
 import { byRouterOrder, SERVICE_RATE_WINDOW_MS, waitFromServiceRate } from './wait.ts';
 
@@ -35,6 +36,9 @@ export const QueueItem = z.object({
   estimatedWaitSeconds: z.number().nullable(),
   /** Sites that serve the subsidiary in the language at the tier. */
   siteIds: z.array(z.uuid()),
+  firstResponseDueAt: z.string().nullable(),
+  /** Against the first-response due time: at risk when it falls within the next 5 minutes, breached once past. */
+  sla: z.enum(['on_time', 'at_risk', 'breached']).nullable(),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
 
@@ -47,6 +51,12 @@ export const QueueView = z.object({
       channel: z.string(),
       tier: TierSchema,
       waiting: z.number().int(),
+      /** Waiting with the first response due within the next 5 minutes. */
+      atRisk: z.number().int(),
+      /** Waiting past the first response's due time. */
+      breached: z.number().int(),
+      /** When the longest-waiting conversation arrived. */
+      oldestArrivedAt: z.string(),
       /** Assignments per hour over the last hour. */
       servedPerHour: z.number(),
       siteIds: z.array(z.uuid()),
@@ -116,6 +126,9 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
         channel: r.channel,
         tier: r.tier,
         waiting: 0,
+        atRisk: 0,
+        breached: 0,
+        oldestArrivedAt: new Date(r.created_at).toISOString(),
         servedPerHour: rate.get(key) ?? 0,
         siteIds: sitesFor(r.subsidiary_id, r.language, r.tier),
       };
@@ -123,6 +136,19 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
     }
     if (filter.siteId && !queue.siteIds.includes(filter.siteId)) continue;
     queue.waiting += 1;
+    const arrived = new Date(r.created_at).toISOString();
+    if (arrived < queue.oldestArrivedAt) queue.oldestArrivedAt = arrived;
+    const due = r.first_response_due_at ? new Date(r.first_response_due_at).getTime() : null;
+    const sla =
+      due === null
+        ? null
+        : due < ctx.now.getTime()
+          ? 'breached'
+          : due <= ctx.now.getTime() + AT_RISK_WINDOW_MS
+            ? 'at_risk'
+            : 'on_time';
+    if (sla === 'at_risk') queue.atRisk += 1;
+    if (sla === 'breached') queue.breached += 1;
     items.push({
       conversationId: r.id,
       subsidiaryId: r.subsidiary_id,
@@ -135,6 +161,8 @@ export async function listQueues(db: Db, ctx: Context, filter: QueueFilter): Pro
       waitReason: reasons.get(r.id) ?? null,
       estimatedWaitSeconds: waitFromServiceRate(queue.waiting, queue.servedPerHour),
       siteIds: queue.siteIds,
+      firstResponseDueAt: due === null ? null : new Date(due).toISOString(),
+      sla,
     });
   }
   return { items, queues: [...queues.values()].filter((q) => q.waiting > 0) };

@@ -120,7 +120,9 @@ describe(`queue views for supervisors (${onPostgres() ? 'PostgreSQL' : 'PGlite'}
       return c.conversation.id;
     });
 
+  let startedAt = 0;
   beforeAll(async () => {
+    startedAt = Date.now();
     server = await startChatServer(NOW);
     // A quiet floor: only the conversations of these tests wait.
     await server.store.db
@@ -175,6 +177,41 @@ describe(`queue views for supervisors (${onPostgres() ? 'PostgreSQL' : 'PGlite'}
     await ma.queues((f) => ids(f).includes(maId));
     for (const frame of ma.all()) expect(ids(frame)).not.toContain(frId);
     for (const frame of fr.all()) expect(ids(frame)).not.toContain(maId);
+  });
+
+  it('counts, per queue, the work at risk of missing its first response and the work already late', async () => {
+    // The server's clock runs from NOW since it started.
+    const serverNow = () => NOW.getTime() + (Date.now() - startedAt);
+    const due = { breached: -3_600_000, atRisk: 120_000, onTime: 3_600_000 };
+    const ids: Record<string, string> = {};
+    for (const [name, offset] of Object.entries(due)) {
+      ids[name] = await waiting(`Retard ${name}`, 'fr', { language: 'nl' });
+      await server.store.db
+        .updateTable('conversations')
+        .set({ first_response_due_at: new Date(serverNow() + offset) })
+        .where('id', '=', ids[name] ?? '')
+        .execute();
+    }
+    const res = await fetch(`${server.url}/api/queues?language=nl`, {
+      headers: { cookie: await cookieOf('group.admin@test.example') },
+    });
+    const view = (await res.json()) as {
+      items: { conversationId: string; sla: string | null }[];
+      queues: { waiting: number; atRisk: number; breached: number; oldestArrivedAt: string }[];
+    };
+    expect(view.queues).toHaveLength(1);
+    expect(view.queues[0]).toMatchObject({ waiting: 3, atRisk: 1, breached: 1 });
+    const sla = Object.fromEntries(view.items.map((i) => [i.conversationId, i.sla]));
+    expect(sla).toEqual({
+      [ids.breached ?? '']: 'breached',
+      [ids.atRisk ?? '']: 'at_risk',
+      [ids.onTime ?? '']: 'on_time',
+    });
+    await server.store.db
+      .updateTable('conversations')
+      .set({ status: 'closed' })
+      .where('id', 'in', Object.values(ids))
+      .execute();
   });
 
   it('takes the filters of GET /api/queues, and refuses a bad one before the upgrade', async () => {
