@@ -165,6 +165,14 @@ describe('the web app in Chromium', () => {
     );
     await expect.poll(waitingRows, { timeout: 15_000 }).toBe(before + 1);
     await expect.poll(() => p.getByRole('cell', { name: 'Level 2' }).count()).toBeGreaterThan(0);
+    // Narrowed to level 2: only level-2 work is listed, each with where its first response stands.
+    await p.locator('.queue-filters').getByLabel('Level').selectOption('level2');
+    await expect.poll(() => p.getByRole('status').textContent(), { timeout: 15_000 }).toBe('Live');
+    await expect.poll(waitingRows, { timeout: 15_000 }).toBe(1);
+    expect(await p.locator('main.queues table').nth(1).locator('tbody tr').first().textContent()).toContain(
+      'Level 2',
+    );
+    expect(await p.getByRole('columnheader', { name: 'At risk' }).count()).toBe(1);
     await p.screenshot({ path: join(ARTIFACTS, 'queues-en.png'), fullPage: true });
     // Reached by its own address too, and in Arabic.
     await p.goto(`${running.url}/queues?lang=ar`);
