@@ -517,6 +517,29 @@ function rfc822(mail: RawMail): string {
   return `${headers.join('\r\n')}\r\n\r\n${mail.body.replace(/\r?\n/g, '\r\n')}\r\n`;
 }
 
+/**
+ * An agent holds no more assigned work than their capacity allows, in total and per channel
+ * (the router counts the same): the latest assignments beyond it wait on the customer
+ * instead (pending, which holds no capacity), the assignee kept.
+ */
+function holdWithinCapacity(drafts: ConversationDraft[]): void {
+  const held = new Map<string, { total: number; perChannel: Map<string, number> }>();
+  const oldestFirst = [...drafts].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  for (const d of oldestFirst) {
+    if (d.status !== 'assigned' || !d.agent) continue;
+    const load = held.get(d.agent.id) ?? { total: 0, perChannel: new Map<string, number>() };
+    held.set(d.agent.id, load);
+    const onChannel = load.perChannel.get(d.channel) ?? 0;
+    const room = d.agent.capacity.perChannel[d.channel] ?? 0;
+    if (load.total < d.agent.capacity.total && onChannel < room) {
+      load.total += 1;
+      load.perChannel.set(d.channel, onChannel + 1);
+    } else {
+      d.status = 'pending';
+    }
+  }
+}
+
 /** Build `count` conversations and their messages; `customers` must be in creation order. */
 export function buildConversations(
   rng: Random,
@@ -543,6 +566,8 @@ export function buildConversations(
     const status = statusForAge(rng, now.getTime() - createdAt.getTime());
     drafts.push(draft(rng, now, { customer, status, createdAt }, sites, agents));
   }
+
+  holdWithinCapacity(drafts);
 
   // Ids are time-ordered: give them out in the order things happened.
   const ordered = drafts

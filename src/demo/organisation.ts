@@ -414,6 +414,8 @@ export interface BuiltAgent {
   givenNameArabic?: string;
   tier: TierName;
   languages: LanguageSkill[];
+  /** What the agent can hold at once: the demo's history never assigns them more. */
+  capacity: ChannelCapacity;
   demoEmail?: string;
 }
 
@@ -566,6 +568,7 @@ export function buildOrganisation(rng: Random, now: Date, passwordHash: string):
       ...(arabicOf(givenName) ? { givenNameArabic: arabicOf(givenName) } : {}),
       tier: agent.tier,
       languages: agent.languages,
+      capacity: agent.capacity,
       ...(demoEmail ? { demoEmail } : {}),
     });
   };

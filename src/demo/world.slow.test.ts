@@ -213,6 +213,25 @@ describe('the demo world', () => {
     expect(hash && (await verifyPassword('relais-demo', hash))).toBe(true);
   });
 
+  it('never assigns an agent more than they can hold, in total or on a channel', async () => {
+    const agents = await db.selectFrom('agents').select(['id', 'capacity']).execute();
+    const held = await db
+      .selectFrom('conversations')
+      .select(['assignee_id', 'channel'])
+      .where('status', '=', 'assigned')
+      .execute();
+    for (const agent of agents) {
+      const mine = held.filter((c) => c.assignee_id === agent.id);
+      expect(mine.length, agent.id).toBeLessThanOrEqual(agent.capacity.total);
+      for (const channel of new Set(mine.map((c) => c.channel)))
+        expect(
+          mine.filter((c) => c.channel === channel).length,
+          `${agent.id} ${channel}`,
+        ).toBeLessThanOrEqual(agent.capacity.perChannel[channel] ?? 0);
+    }
+    expect(held.length).toBeGreaterThan(0);
+  });
+
   it('gives the demo agents conversations of their own, at their own site', async () => {
     for (const email of [
       'agent.paris@relais.example',
