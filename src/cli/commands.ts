@@ -8,6 +8,7 @@ import { startRelais, storeFor } from '../server/index.ts';
 import { loadMigrations, migrate } from '../store/index.ts';
 import { erlangCommand } from './erlang.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { forecastCommand } from './forecast.ts';
 import { simulateCommand } from './simulate.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -18,8 +19,10 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** Whether words without a dash follow the command (a subcommand: `forecast evaluate`). */
+  positionals?: boolean;
   /** Returns the exit code, or -1 for a command that keeps running (serve). */
-  run(values: Values, env: Env): Promise<number>;
+  run(values: Values, env: Env, positionals?: string[]): Promise<number>;
 }
 
 const storeOptions = {
@@ -213,4 +216,12 @@ ${STORE_HELP}`,
   },
 };
 
-export const commands: Command[] = [serve, migrateCommand, demo, init, simulateCommand, erlangCommand];
+export const commands: Command[] = [
+  serve,
+  migrateCommand,
+  demo,
+  init,
+  simulateCommand,
+  erlangCommand,
+  forecastCommand,
+];

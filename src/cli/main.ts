@@ -25,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: rest,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: false,
+      allowPositionals: command.positionals === true,
       strict: true,
     });
   } catch (error) {
@@ -35,7 +35,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  return command.run(parsed.values as Record<string, string | boolean | undefined>, process.env);
+  return command.run(
+    parsed.values as Record<string, string | boolean | undefined>,
+    process.env,
+    parsed.positionals,
+  );
 }
 
 main(process.argv.slice(2)).then(

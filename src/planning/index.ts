@@ -1,4 +1,4 @@
-// Planning: staffing from Erlang C and Erlang A (pure maths, no IO). Forecast and site mix to come.
+// Planning: contact forecasts and staffing from Erlang C and Erlang A (pure maths, no IO). Site mix to come.
 
 export {
   erlangAMetrics,
@@ -9,6 +9,29 @@ export {
   type QueueInput,
   type QueueMetrics,
 } from './erlang.ts';
+export {
+  type Accuracy,
+  accuracy,
+  aggregateVolumes,
+  type CandidateFamily,
+  type DayVolumes,
+  defaultCandidates,
+  type EvaluationReport,
+  evaluateForecast,
+  type ForecastCalendar,
+  type ForecastMethod,
+  holtWinters,
+  type IntervalSeries,
+  type MethodReport,
+  type PeriodAccuracy,
+  parseVolumeCsv,
+  periodAccuracy,
+  profileRegression,
+  seasonalNaive,
+  type VolumeFile,
+  type VolumeObservation,
+  weekdayOf,
+} from './forecast.ts';
 export {
   agentsWithShrinkage,
   type DeferredInput,

@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { DomainError } from '../core/index.ts';
+import {
+  aggregateVolumes,
+  type EvaluationReport,
+  evaluateForecast,
+  type MethodReport,
+  parseVolumeCsv,
+} from '../planning/index.ts';
+import type { Command } from './commands.ts';
+import { EXIT, UsageError } from './exit.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+
+const text = (values: Values, flag: string): string | undefined => {
+  const value = values[flag];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** "30m", "15m", "1h" → minutes. */
+function intervalMinutes(value: string): number {
+  const match = /^(\d+)(m|h)$/.exec(value.trim());
+  if (!match) throw new UsageError(`--interval must be a duration such as 15m, 30m or 1h, got "${value}"`);
+  return Number(match[1]) * (match[2] === 'h' ? 60 : 1);
+}
+
+/** "2003-07-04,2003-09-01" → dates. */
+function holidays(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '')
+    .map((d) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
+        throw new UsageError(`--holidays takes dates such as 2003-07-04,2003-09-01, got "${d}"`);
+      return d;
+    });
+}
+
+function wholeWeeks(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1)
+    throw new UsageError(`--${flag} must be a whole number of weeks, at least 1, got "${value}"`);
+  return Number(value);
+}
+
+function evaluate(values: Values): EvaluationReport {
+  const path = text(values, 'csv');
+  if (path === undefined)
+    throw new UsageError(`relais forecast evaluate needs --csv PATH\n\n${forecastCommand.usage}`);
+  const minutes = intervalMinutes(text(values, 'interval') ?? '30m');
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--csv ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  try {
+    const series = aggregateVolumes(parseVolumeCsv(content), minutes);
+    return evaluateForecast(series, {
+      holidays: holidays(text(values, 'holidays')),
+      testWeeks: wholeWeeks('test-weeks', text(values, 'test-weeks'), 4),
+    });
+  } catch (error) {
+    if (error instanceof DomainError && error.code === 'validation_failed') {
+      const issue = error.issues[0];
+      const where = issue?.path ?? '';
+      if (where === 'interval')
+        throw new UsageError(`--interval ${text(values, 'interval') ?? '30m'}: ${issue?.message}`);
+      throw new UsageError(
+        `--csv ${path}: ${where === 'csv' ? '' : `${where}: `}${issue?.message ?? error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
+
+/** The report as a table: one row per method, WAPE and MAPE per interval and per day, on the test weeks. */
+export function formatEvaluation(report: EvaluationReport): string {
+  const rows = [...report.methods, report.baseline].map((m: MethodReport) => [
+    `${m.name}${m.chosen ? ' (chosen)' : ''}`,
+    pct(m.test.byInterval.wape),
+    pct(m.test.byInterval.mape),
+    pct(m.test.byDay.wape),
+    pct(m.test.byDay.mape),
+    pct(m.validation.byInterval.wape),
+    m.settings,
+  ]);
+  const header = [
+    'method',
+    'WAPE interval',
+    'MAPE interval',
+    'WAPE day',
+    'MAPE day',
+    'validation WAPE',
+    'settings',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) =>
+        i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const zeros = report.baseline.test.byInterval.zeroActualsSkipped;
+  return (
+    `Forecast accuracy, ${report.intervalMinutes}-minute intervals\n` +
+    `trained on ${report.train.from} … ${report.train.to} (${report.train.days} days); ` +
+    `settings and method chosen on ${report.validation.from} … ${report.validation.to} (${report.validation.days} days, inside the training data)\n` +
+    `tested on ${report.test.from} … ${report.test.to} (${report.test.days} days), forecast once from the end of training\n\n` +
+    `${line(header)}\n${rows.map(line).join('\n')}\n\n` +
+    `WAPE = Σ|actual − forecast| ÷ Σ actual. MAPE = mean |actual − forecast| ÷ actual, ` +
+    `skipping intervals whose actual is zero (${zeros} skipped in the test weeks).\n`
+  );
+}
+
+const methodJson = (m: MethodReport) => ({
+  name: m.name,
+  settings: m.settings,
+  chosen: m.chosen,
+  test: {
+    byInterval: {
+      ...m.test.byInterval,
+      wape: round(m.test.byInterval.wape),
+      mape: round(m.test.byInterval.mape),
+    },
+    byDay: { ...m.test.byDay, wape: round(m.test.byDay.wape), mape: round(m.test.byDay.mape) },
+  },
+  validation: {
+    byInterval: {
+      ...m.validation.byInterval,
+      wape: round(m.validation.byInterval.wape),
+      mape: round(m.validation.byInterval.mape),
+    },
+    byDay: {
+      ...m.validation.byDay,
+      wape: round(m.validation.byDay.wape),
+      mape: round(m.validation.byDay.mape),
+    },
+  },
+});
+
+export function evaluationJson(report: EvaluationReport): Record<string, unknown> {
+  return {
+    intervalMinutes: report.intervalMinutes,
+    train: report.train,
+    validation: report.validation,
+    test: report.test,
+    chosen: report.chosen,
+    methods: report.methods.map(methodJson),
+    baseline: methodJson(report.baseline),
+  };
+}
+
+export const forecastCommand: Command = {
+  name: 'forecast',
+  summary: 'forecast contact volumes; `forecast evaluate` measures accuracy on held-out weeks',
+  usage: `Usage: relais forecast evaluate --csv PATH [--interval 30m] [--holidays DATES] [--json]
+
+Reads past volumes (a CSV with a time column such as DateTime and a count column such
+as Calls), sums them into intervals, trains on every week before the last four and
+reports the accuracy on those four: WAPE and MAPE per interval and per day, for each
+candidate method, the one chosen (by accuracy on the last weeks of the training data,
+never on the test weeks) and the seasonal-naive baseline. Needs no store. See
+docs/planning.md.
+
+Options:
+  --csv PATH          past volumes, one row per time step
+  --interval DURATION interval to forecast: 15m, 30m (default) or any that divides the
+                      day and is a multiple of the data's step
+  --holidays DATES    comma-separated dates (2003-07-04,2003-09-01) to leave out of
+                      training; the day after one is forecast with the catch-up effect
+  --test-weeks N      weeks held out for the test (default 4)
+  --json              print one JSON object with the same figures`,
+  positionals: true,
+  options: {
+    csv: { type: 'string' },
+    interval: { type: 'string' },
+    holidays: { type: 'string' },
+    'test-weeks': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, _env, positionals = []) {
+    if (positionals[0] !== 'evaluate' || positionals.length > 1)
+      throw new UsageError(
+        `relais forecast takes one subcommand, evaluate; got "${positionals.join(' ')}"\n\n${forecastCommand.usage}`,
+      );
+    const report = evaluate(values);
+    process.stdout.write(
+      values.json ? `${JSON.stringify(evaluationJson(report), null, 2)}\n` : formatEvaluation(report),
+    );
+    return EXIT.ok;
+  },
+};
