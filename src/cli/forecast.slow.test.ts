@@ -65,6 +65,9 @@ describe('relais forecast evaluate, as a user runs it', () => {
     expect(stdout).toMatch(/^seasonal naive\s+\d+\.\d%/m);
     expect(stdout.match(/\(chosen\)/g)).toHaveLength(1);
     expect(stdout).toMatch(/skipping intervals whose actual is zero/);
+    expect(stdout).toMatch(/WAPE by time of day on the test weeks/);
+    expect(stdout).toMatch(/^ {2}08:00 +\d+\.\d% +\d+\.\d%$/m);
+    expect(stdout).toMatch(/^ {2}17:30 +\d+\.\d% +\d+\.\d%$/m);
   });
 
   it('gives the same figures as JSON, in 15-minute intervals on request', async () => {
@@ -81,6 +84,9 @@ describe('relais forecast evaluate, as a user runs it', () => {
     // 20 test days × 40 quarter-hours from 08:00 to 17:45.
     expect(report.baseline.test.byInterval.points).toBe(800);
     expect(report.baseline.test.byDay.points).toBe(20);
+    expect(report.baseline.test.byTimeOfDay).toHaveLength(40);
+    expect(report.baseline.test.byTimeOfDay[0]).toMatchObject({ start: '08:00', points: 20 });
+    expect(report.baseline.test.byTimeOfDay[39].start).toBe('17:45');
     const chosen = report.methods.find((m: { chosen: boolean }) => m.chosen);
     expect(chosen.name).toBe(report.chosen);
     for (const figure of [chosen.test.byInterval.wape, chosen.test.byInterval.mape, chosen.test.byDay.wape])

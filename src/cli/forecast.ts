@@ -79,6 +79,8 @@ function evaluate(values: Values): EvaluationReport {
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '—');
+const clock = (minute: number) =>
+  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
 
 /** The report as a table: one row per method, WAPE and MAPE per interval and per day, on the test weeks. */
@@ -110,6 +112,17 @@ export function formatEvaluation(report: EvaluationReport): string {
       .join('  ')
       .trimEnd();
   const zeros = report.baseline.test.byInterval.zeroActualsSkipped;
+  const chosen = report.methods.find((m) => m.chosen);
+  const byTime = chosen
+    ? `\nWAPE by time of day on the test weeks, ${chosen.name} against seasonal naive:\n` +
+      report.slots
+        .map(
+          (slot, i) =>
+            `  ${clock(slot)}  ${pct(chosen.test.byTimeOfDay[i]?.wape ?? Number.NaN).padStart(6)}  ${pct(report.baseline.test.byTimeOfDay[i]?.wape ?? Number.NaN).padStart(6)}`,
+        )
+        .join('\n') +
+      '\n'
+    : '';
   return (
     `Forecast accuracy, ${report.intervalMinutes}-minute intervals\n` +
     `trained on ${report.train.from} … ${report.train.to} (${report.train.days} days); ` +
@@ -117,11 +130,12 @@ export function formatEvaluation(report: EvaluationReport): string {
     `tested on ${report.test.from} … ${report.test.to} (${report.test.days} days), forecast once from the end of training\n\n` +
     `${line(header)}\n${rows.map(line).join('\n')}\n\n` +
     `WAPE = Σ|actual − forecast| ÷ Σ actual. MAPE = mean |actual − forecast| ÷ actual, ` +
-    `skipping intervals whose actual is zero (${zeros} skipped in the test weeks).\n`
+    `skipping intervals whose actual is zero (${zeros} skipped in the test weeks).\n` +
+    byTime
   );
 }
 
-const methodJson = (m: MethodReport) => ({
+const methodJson = (m: MethodReport, slots: number[]) => ({
   name: m.name,
   settings: m.settings,
   chosen: m.chosen,
@@ -132,6 +146,12 @@ const methodJson = (m: MethodReport) => ({
       mape: round(m.test.byInterval.mape),
     },
     byDay: { ...m.test.byDay, wape: round(m.test.byDay.wape), mape: round(m.test.byDay.mape) },
+    byTimeOfDay: m.test.byTimeOfDay.map((a, i) => ({
+      start: clock(slots[i] ?? 0),
+      ...a,
+      wape: round(a.wape),
+      mape: round(a.mape),
+    })),
   },
   validation: {
     byInterval: {
@@ -154,8 +174,8 @@ export function evaluationJson(report: EvaluationReport): Record<string, unknown
     validation: report.validation,
     test: report.test,
     chosen: report.chosen,
-    methods: report.methods.map(methodJson),
-    baseline: methodJson(report.baseline),
+    methods: report.methods.map((m) => methodJson(m, report.slots)),
+    baseline: methodJson(report.baseline, report.slots),
   };
 }
 

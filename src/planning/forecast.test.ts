@@ -8,6 +8,7 @@ import {
   holtWinters,
   type IntervalSeries,
   parseVolumeCsv,
+  periodAccuracy,
   profileRegression,
   seasonalNaive,
   weekdayOf,
@@ -109,6 +110,21 @@ describe('accuracy', () => {
     expect(a.wape).toBeCloseTo(25 / 150, 12);
     expect(a.mape).toBeCloseTo((0.1 + 0.2) / 2, 12);
     expect(a.zeroActualsSkipped).toBe(1);
+  });
+
+  it('scores a period per interval, per day and per time of day', () => {
+    const actual: DayVolumes[] = [
+      { date: '2024-01-01', weekday: 1, values: [10, 30] },
+      { date: '2024-01-02', weekday: 2, values: [20, 40] },
+    ];
+    const scored = periodAccuracy(actual, [
+      [12, 30],
+      [20, 36],
+    ]);
+    expect(scored.byInterval.wape).toBeCloseTo(6 / 100, 12);
+    expect(scored.byDay.wape).toBeCloseTo((2 + 4) / 100, 12);
+    expect(scored.byDay.mape).toBeCloseTo((2 / 40 + 4 / 60) / 2, 12);
+    expect(scored.byTimeOfDay.map((a) => a.wape)).toEqual([2 / 30, 4 / 70]);
   });
 });
 

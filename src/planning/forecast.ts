@@ -417,9 +417,12 @@ export function accuracy(actual: number[], forecast: number[]): Accuracy {
 export interface PeriodAccuracy {
   byInterval: Accuracy;
   byDay: Accuracy;
+  /** Per time of day (interval index): where in the day the error lies. */
+  byTimeOfDay: Accuracy[];
 }
 
 export function periodAccuracy(actual: DayVolumes[], forecast: number[][]): PeriodAccuracy {
+  const slots = actual[0]?.values.length ?? 0;
   return {
     byInterval: accuracy(
       actual.flatMap((d) => d.values),
@@ -428,6 +431,12 @@ export function periodAccuracy(actual: DayVolumes[], forecast: number[][]): Peri
     byDay: accuracy(
       actual.map((d) => total(d.values)),
       forecast.map(total),
+    ),
+    byTimeOfDay: Array.from({ length: slots }, (_, i) =>
+      accuracy(
+        actual.map((d) => d.values[i] ?? 0),
+        forecast.map((row) => row[i] ?? 0),
+      ),
     ),
   };
 }
@@ -469,6 +478,8 @@ export interface MethodReport {
 
 export interface EvaluationReport {
   intervalMinutes: number;
+  /** Start of each interval of the day, in minutes after midnight. */
+  slots: number[];
   train: { from: string; to: string; days: number };
   validation: { from: string; to: string; days: number };
   test: { from: string; to: string; days: number };
@@ -549,6 +560,7 @@ export function evaluateForecast(series: IntervalSeries, options: EvaluationOpti
   };
   return {
     intervalMinutes: series.intervalMinutes,
+    slots: series.slots,
     train: span(train),
     validation: span(validation),
     test: span(test),
