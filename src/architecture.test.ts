@@ -19,7 +19,7 @@ const ALLOWED: Record<string, string[]> = {
   channels: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   routing: ['core', 'store', 'bus', 'organisation', 'customers', 'conversations'],
   demo: ['core', 'store', 'organisation'],
-  planning: ['core'],
+  planning: ['core', 'store', 'organisation'],
   server: [
     'core',
     'store',
@@ -30,6 +30,7 @@ const ALLOWED: Record<string, string[]> = {
     'channels',
     'demo',
     'routing',
+    'planning',
   ],
   cli: ['core', 'store', 'organisation', 'server', 'demo', 'routing', 'planning'],
   testing: ['core', 'store', 'organisation', 'customers', 'conversations', 'channels', 'server'],
