@@ -62,6 +62,7 @@ describe('relais forecast evaluate, as a user runs it', () => {
     expect(stdout).toMatch(/tested on 2024-02-12 … 2024-03-08 \(20 days\)/);
     expect(stdout).toMatch(/^profile regression.*%/m);
     expect(stdout).toMatch(/^holt-winters.*%/m);
+    expect(stdout).toMatch(/^double-seasonal holt-winters.*%/m);
     expect(stdout).toMatch(/^seasonal naive\s+\d+\.\d%/m);
     expect(stdout.match(/\(chosen\)/g)).toHaveLength(1);
     expect(stdout).toMatch(/skipping intervals whose actual is zero/);
@@ -79,6 +80,7 @@ describe('relais forecast evaluate, as a user runs it', () => {
     expect(report.methods.map((m: { name: string }) => m.name)).toEqual([
       'profile regression',
       'holt-winters',
+      'double-seasonal holt-winters',
     ]);
     expect(report.baseline.name).toBe('seasonal naive');
     // 20 test days × 40 quarter-hours from 08:00 to 17:45.

@@ -245,7 +245,11 @@ describe('evaluateForecast', () => {
     expect(report.test).toEqual({ from: '2024-03-25', to: '2024-04-19', days: 20 });
     expect(report.validation).toEqual({ from: '2024-02-26', to: '2024-03-22', days: 20 });
     expect(report.train.to).toBe('2024-03-22');
-    expect(report.methods.map((m) => m.name)).toEqual(['profile regression', 'holt-winters']);
+    expect(report.methods.map((m) => m.name)).toEqual([
+      'profile regression',
+      'holt-winters',
+      'double-seasonal holt-winters',
+    ]);
     expect(report.methods.filter((m) => m.chosen)).toHaveLength(1);
     const chosen = report.methods.find((m) => m.chosen);
     expect(chosen?.name).toBe(report.chosen);

@@ -1,10 +1,21 @@
 import { invalid } from '../core/index.ts';
+import {
+  addDays,
+  daysBetween,
+  type ForecastCalendar,
+  followsClosure,
+  prepare,
+  total,
+  weekdayOf,
+} from './forecast-calendar.ts';
+import { doubleSeasonalHoltWinters } from './holt-winters.ts';
+
+export { type ForecastCalendar, OUTLIER_HIGH, OUTLIER_LOW, weekdayOf } from './forecast-calendar.ts';
 
 // Contact-volume forecasting: past counts per interval in, a forecast and its measured accuracy out.
 // Pure: text and numbers in, numbers out; reading files is the caller's business.
 
 const MINUTES_PER_DAY = 1440;
-const DAY_MS = 86_400_000;
 
 /** One row of a volume file: contacts counted in the step starting at `minute` of `date` (local wall time). */
 export interface VolumeObservation {
@@ -87,17 +98,6 @@ export function parseVolumeCsv(text: string): VolumeFile {
   return { observations, stepMinutes: step === 0 ? MINUTES_PER_DAY : step };
 }
 
-export const weekdayOf = (date: string): number => {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return day === 0 ? 7 : day;
-};
-
-const addDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-
-const daysBetween = (from: string, to: string): number =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-
 /** Sums the data's steps into intervals of `intervalMinutes`, which must divide the day and be a multiple of the step. */
 export function aggregateVolumes(file: VolumeFile, intervalMinutes: number): IntervalSeries {
   if (!Number.isInteger(intervalMinutes) || intervalMinutes <= 0 || MINUTES_PER_DAY % intervalMinutes !== 0)
@@ -125,61 +125,6 @@ export function aggregateVolumes(file: VolumeFile, intervalMinutes: number): Int
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([date, values]) => ({ date, weekday: weekdayOf(date), values }));
   return { intervalMinutes, slots, days };
-}
-
-// ——— The calendar: closures and the days after them ———
-
-/** What a method knows of the calendar: days the centre is closed or that are unusual by decree. */
-export interface ForecastCalendar {
-  /** Dates given as holidays: never trained on; the open day after one is a "day after closure". */
-  holidays: ReadonlySet<string>;
-  /** Weekdays the centre works (those present in the data). */
-  workingWeekdays: ReadonlySet<number>;
-}
-
-/** True when the working day before `date` was a closure (a holiday, or a working weekday without data). */
-function followsClosure(date: string, known: ReadonlySet<string>, calendar: ForecastCalendar): boolean {
-  let previous = addDays(date, -1);
-  for (let guard = 0; guard < 7 && !calendar.workingWeekdays.has(weekdayOf(previous)); guard++)
-    previous = addDays(previous, -1);
-  return calendar.holidays.has(previous) || !known.has(previous);
-}
-
-const total = (values: number[]) => values.reduce((s, v) => s + v, 0);
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
-
-/** How far a day's total may stray from its weekday's median before it is treated as an outlier. */
-export const OUTLIER_LOW = 0.7;
-export const OUTLIER_HIGH = 1.3;
-
-interface PreparedHistory {
-  /** Days fit to learn the usual pattern: not holidays, not outliers, not right after a closure. */
-  clean: DayVolumes[];
-  /** Open days right after a closure, with nothing else unusual: they teach the catch-up effect. */
-  afterClosure: DayVolumes[];
-}
-
-function prepare(history: DayVolumes[], calendar: ForecastCalendar): PreparedHistory {
-  const known = new Set(history.map((d) => d.date));
-  const medians = new Map<number, number>();
-  for (const w of new Set(history.map((d) => d.weekday)))
-    medians.set(w, median(history.filter((d) => d.weekday === w).map((d) => total(d.values))));
-  const clean: DayVolumes[] = [];
-  const afterClosure: DayVolumes[] = [];
-  const first = history[0]?.date;
-  for (const day of history) {
-    if (calendar.holidays.has(day.date)) continue;
-    const ratio = total(day.values) / (medians.get(day.weekday) || 1);
-    const after = day.date !== first && followsClosure(day.date, known, calendar);
-    if (after) afterClosure.push(day);
-    else if (ratio >= OUTLIER_LOW && ratio <= OUTLIER_HIGH) clean.push(day);
-  }
-  return { clean, afterClosure };
 }
 
 // ——— Methods ———
@@ -461,6 +406,19 @@ export function defaultCandidates(): CandidateFamily[] {
       name: 'holt-winters',
       variants: [0.05, 0.1, 0.2, 0.4].flatMap((alpha) =>
         [0.05, 0.2].flatMap((gamma) => [0.05, 0.2].map((delta) => holtWinters({ alpha, gamma, delta }))),
+      ),
+    },
+    {
+      name: 'double-seasonal holt-winters',
+      // Smoothing is per interval, hence small: α 0.001 at 30 minutes weighs roughly the last seven weeks.
+      // No trend in the grid: a per-interval slope carried four weeks ahead lost to no trend at every
+      // setting when forecasting from 14 origins in the bank's training weeks before validation (docs/planning.md).
+      variants: [0.0005, 0.001, 0.002, 0.005, 0.01].flatMap((alpha) =>
+        [0, 0.01, 0.05].flatMap((delta) =>
+          [0.05, 0.1, 0.2].map((omega) =>
+            doubleSeasonalHoltWinters({ alpha, trend: false, gamma: 0, delta, omega }),
+          ),
+        ),
       ),
     },
   ];

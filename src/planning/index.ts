@@ -32,6 +32,7 @@ export {
   type VolumeObservation,
   weekdayOf,
 } from './forecast.ts';
+export { COUNT_OFFSET, type DoubleSeasonalOptions, doubleSeasonalHoltWinters } from './holt-winters.ts';
 export {
   agentsWithShrinkage,
   type DeferredInput,
