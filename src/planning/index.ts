@@ -1,4 +1,4 @@
-// Planning: contact forecasts and staffing from Erlang C and Erlang A (pure maths, no IO). Site mix to come.
+// Planning: contact forecasts, staffing from Erlang C and Erlang A, and the site mix (HiGHS).
 
 export {
   erlangAMetrics,
@@ -32,7 +32,57 @@ export {
   type VolumeObservation,
   weekdayOf,
 } from './forecast.ts';
+export {
+  contactsBySegment,
+  DEFAULT_HISTORY_WEEKS,
+  forecastFromHistory,
+  type HistoryForecastOptions,
+  MAX_FORECAST_WEEKS,
+  MAX_HISTORY_WEEKS,
+  MIN_INTERVAL_MINUTES,
+  readContactHistory,
+} from './history.ts';
 export { COUNT_OFFSET, type DoubleSeasonalOptions, doubleSeasonalHoltWinters } from './holt-winters.ts';
+export {
+  applyWhatIf,
+  compareScenarios,
+  DEFAULT_SCENARIOS,
+  type Scenario,
+  type ScenarioRow,
+  type WhatIf,
+  whatIfName,
+} from './scenarios.ts';
+export type {
+  ContactHistory,
+  SegmentCount,
+  SegmentForecast,
+  SegmentForecastSet,
+  SegmentHandlingTime,
+  SegmentKey,
+} from './segment-forecast.ts';
+export {
+  highs,
+  type Placement,
+  type PlanReason,
+  type PlanResult,
+  type PlanTotals,
+  type ReasonCode,
+  type SiteSummary,
+  type SolveOptions,
+  type SolverFacts,
+  type StaffRow,
+  solvePlan,
+} from './sitemix.ts';
+export {
+  PlanInput,
+  type PlanInputRaw,
+  PlanRules,
+  PlanSegment,
+  PlanSite,
+  PlanSubsidiary,
+  parsePlanInput,
+} from './sitemix-input.ts';
+export { type SampleOptions, sampleInstance } from './sitemix-sample.ts';
 export {
   agentsWithShrinkage,
   type DeferredInput,
