@@ -9,6 +9,7 @@ import { loadMigrations, migrate } from '../store/index.ts';
 import { erlangCommand } from './erlang.ts';
 import { EXIT, UsageError } from './exit.ts';
 import { forecastCommand } from './forecast.ts';
+import { planCommand } from './plan.ts';
 import { simulateCommand } from './simulate.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -224,4 +225,5 @@ export const commands: Command[] = [
   simulateCommand,
   erlangCommand,
   forecastCommand,
+  planCommand,
 ];

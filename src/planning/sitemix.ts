@@ -844,6 +844,12 @@ function slackReasons(p: Prepared, built: Built, values: Float64Array): PlanReas
   return reasons;
 }
 
+/** Channels of one language and tier often fail for the same reason: say it once. */
+const distinctMessages = (reasons: PlanReason[]): PlanReason[] => {
+  const seen = new Set<string>();
+  return reasons.filter((r) => !seen.has(r.message) && seen.add(r.message));
+};
+
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -1008,7 +1014,7 @@ export async function solvePlan(input: PlanInput, options: SolveOptions = {}): P
   const started = performance.now();
   let placed: Placed;
   let solver: SolverFacts;
-  let reasons = [...p.staticReasons, ...built.closed];
+  let reasons = distinctMessages([...p.staticReasons, ...built.closed]);
   if (options.method === 'greedy') {
     placed = greedy(p, built);
     solver = {
@@ -1023,7 +1029,7 @@ export async function solvePlan(input: PlanInput, options: SolveOptions = {}): P
   } else {
     const solved = solveProgram(await highs(), built.program, options);
     placed = placedFromSolution(built, solved.values);
-    reasons = [...reasons, ...slackReasons(p, built, solved.values)];
+    reasons = distinctMessages([...reasons, ...slackReasons(p, built, solved.values)]);
     solver = {
       method: 'highs-mip',
       status: solved.status,
