@@ -8,7 +8,7 @@ import {
   weekdayOf,
 } from './forecast-calendar.ts';
 
-// Taylor's double-seasonal Holt-Winters (J. R. Taylor, "Short-term electricity demand forecasting
+// Taylor's double-seasonal Holt-Winters (J. W. Taylor, "Short-term electricity demand forecasting
 // using double seasonal exponential smoothing", Journal of the Operational Research Society 54,
 // 2003, pp. 799–805), run on the interval series itself: a level, a trend, an intraday season of
 // one index per interval of the day and a weekly season of one index per interval of the trading
@@ -63,11 +63,11 @@ function workingDays(from: string, to: string, calendar: ForecastCalendar): stri
 }
 
 /**
- * The starting state, by averaging the first weeks as Taylor does: the level and trend from the
- * means of the first and last of those weeks (over the weekdays both have), each observation
- * divided by that line gives its interval-of-week index, the intraday index of an interval is the
- * mean of those indices over the weekdays, and the weekly index is what remains of the
- * interval-of-week index once the intraday one is divided out.
+ * The starting state, averaged from the first weeks of history: a line whose level is their
+ * mean and whose slope is the change from the first of those weeks to the last (over the
+ * weekdays both have); each observation divided by that line gives its interval-of-week index;
+ * the intraday index of an interval is the mean of those indices over the weekdays, and the
+ * weekly index is what remains of the interval-of-week index once the intraday one is divided out.
  */
 function initialise(
   window: DayVolumes[],
@@ -130,13 +130,13 @@ function initialise(
 }
 
 /**
- * Taylor's double-seasonal Holt-Winters with multiplicative seasonality (Taylor 2003, eqs. 5–9),
- * on count + COUNT_OFFSET at each interval of the working days. Holidays, outlier days and
- * closures are missing values: the state moves on by its own forecast (level + trend, indices
- * unchanged, the error decaying by φ), so the weekly season stays aligned. A day after a closure
- * teaches only the catch-up factor (its total ÷ the day's forecast from the state that morning).
- * With α = γ = δ = ω = 0 nothing after the first weeks is learnt: the forecast is the initial
- * line carried forward times the first weeks' pattern.
+ * Taylor's double-seasonal Holt-Winters with multiplicative seasonality and an additive trend
+ * (Taylor 2003), on count + COUNT_OFFSET at each interval of the working days. Holidays,
+ * outlier days and closures are missing values: the state moves on by its own forecast
+ * (level + trend, indices unchanged, the error decaying by φ), so the weekly season stays
+ * aligned. A day after a closure teaches only the catch-up factor (its total ÷ the day's
+ * forecast from the state that morning). With α = γ = δ = ω = 0 nothing after the first weeks
+ * is learnt: the forecast is the initial line carried forward times the first weeks' pattern.
  */
 export function doubleSeasonalHoltWinters(options: DoubleSeasonalOptions): ForecastMethod {
   const { alpha, trend: withTrend, gamma, delta, omega } = options;
@@ -190,7 +190,7 @@ export function doubleSeasonalHoltWinters(options: DoubleSeasonalOptions): Forec
           continue;
         }
         for (let i = 0; i < slots; i++) {
-          // Taylor (2003), eqs. 5–8, the observation being count + offset.
+          // Taylor's (2003) level, trend, intraday and weekly updates, the observation being count + offset.
           const x = (day.values[i] ?? 0) + COUNT_OFFSET;
           const d = intraday[i] ?? 1;
           const s = weekly[w * slots + i] ?? 1;
@@ -209,7 +209,7 @@ export function doubleSeasonalHoltWinters(options: DoubleSeasonalOptions): Forec
         const w = weekdays.indexOf(weekdayOf(date));
         const after = followsClosure(date, known, calendar) && daysBetween(end, date) > 0;
         return Array.from({ length: slots }, (_, i) => {
-          // Taylor (2003), eq. 9: k steps ahead, with the AR(1) adjustment φ^k·e.
+          // Taylor's (2003) k-step forecast, with the AR(1) adjustment φ^k·e of the last error.
           const k = (ahead - 1) * slots + i + 1;
           const seasonal = (intraday[i] ?? 1) * (w >= 0 ? (weekly[w * slots + i] ?? 1) : 1);
           const value = (level + k * trend) * seasonal + phi ** k * error - COUNT_OFFSET;
