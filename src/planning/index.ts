@@ -84,6 +84,13 @@ export {
 } from './sitemix-input.ts';
 export { type SampleOptions, sampleInstance } from './sitemix-sample.ts';
 export {
+  CHANNEL_HANDLING_SECONDS,
+  CHANNEL_TARGETS,
+  DEFAULT_SHRINKAGE,
+  planInputFromStore,
+  type StorePlanOptions,
+} from './sitemix-store.ts';
+export {
   agentsWithShrinkage,
   type DeferredInput,
   type DeferredResult,

@@ -79,7 +79,7 @@ export function applyWhatIf(input: PlanInput, whatIf: WhatIf): PlanInput {
         copy.segments.push({
           ...segment,
           language: whatIf.language,
-          volumes: segment.volumes.map((v) => Math.round(v * whatIf.share * 100) / 100),
+          volumes: segment.volumes.map((v) => v * whatIf.share),
         });
       return parsePlanInput(copy);
     }
@@ -100,7 +100,7 @@ export function applyWhatIf(input: PlanInput, whatIf: WhatIf): PlanInput {
         if (subsidiary && segment.subsidiaryId !== subsidiary.id) continue;
         segment.volumes = segment.volumes.map((v, t) => {
           const at = start + t * step;
-          return at >= from && at < to ? Math.round(v * whatIf.factor * 100) / 100 : v;
+          return at >= from && at < to ? v * whatIf.factor : v;
         });
       }
       return copy;

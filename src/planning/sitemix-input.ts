@@ -123,6 +123,12 @@ export const PlanRules = z
       )
       .default([]),
     maxOccupancy: z.number().gt(0).max(1).default(0.85),
+    outOfHours: z
+      .enum(['wait', 'refuse'])
+      .default('wait')
+      .describe(
+        'live work arriving while no site that may take it is open: waits for the next opening (the closed notice), or makes the plan impossible',
+      ),
   })
   .strict();
 export type PlanRules = z.infer<typeof PlanRules>;
@@ -145,7 +151,13 @@ export const PlanInput = z
     subsidiaries: z.array(PlanSubsidiary).min(1).max(100),
     sites: z.array(PlanSite).min(1).max(200),
     segments: z.array(PlanSegment).min(1).max(5_000),
-    rules: PlanRules.default({ onshoreTiers: ['level2'], residency: [], partners: [], maxOccupancy: 0.85 }),
+    rules: PlanRules.default({
+      onshoreTiers: ['level2'],
+      residency: [],
+      partners: [],
+      maxOccupancy: 0.85,
+      outOfHours: 'wait',
+    }),
   })
   .strict();
 export type PlanInput = z.infer<typeof PlanInput>;

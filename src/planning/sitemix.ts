@@ -28,8 +28,7 @@ export type ReasonCode =
   | 'seats'
   | 'partner_min'
   | 'partner_max'
-  | 'quality'
-  | 'backlog';
+  | 'quality';
 
 /** Why there is no plan (or what a plan strains): a constraint, where and when, in words. */
 export interface PlanReason {
@@ -89,6 +88,8 @@ export interface PlanTotals {
   quality: number | null;
   /** Share of the contacts handled in their subsidiary's country. */
   onshoreShare: number;
+  /** Live contacts arriving while no site that may take them is open, answered at the next opening. */
+  waitedForOpening: number;
 }
 
 export interface SolverFacts {
@@ -134,7 +135,12 @@ interface Prepared {
   subsidiary: Map<string, PlanSubsidiary>;
   /** For each segment, the sites allowed to take it (languages, tier, rules, placement). */
   eligible: number[][];
+  /** Each segment's contacts per interval once live work arriving while closed has waited for the opening. */
+  volumes: number[][];
   staticReasons: PlanReason[];
+  warnings: PlanReason[];
+  /** Live contacts that arrive while no site that may take them is open and wait for the next opening. */
+  waited: number;
 }
 
 const tierWords: Record<string, string> = {
@@ -275,7 +281,7 @@ function prepare(input: PlanInput, placement: Placement): Prepared {
     if (found.reason && segment.volumes.some((v) => v > 0)) staticReasons.push(found.reason);
     return found.sites;
   });
-  return {
+  const prepared: Prepared = {
     input,
     placement,
     hours: input.intervalMinutes / 60,
@@ -289,8 +295,58 @@ function prepare(input: PlanInput, placement: Placement): Prepared {
     open: openMatrix(input, startMs),
     subsidiary: new Map(input.subsidiaries.map((s) => [s.id, s])),
     eligible,
+    volumes: input.segments.map((s) => s.volumes),
     staticReasons,
+    warnings: [],
+    waited: 0,
   };
+  if (input.rules.outOfHours === 'wait') waitForOpening(prepared);
+  return prepared;
+}
+
+/**
+ * Live work arriving while no site that may take it is open waits for the next opening, as the
+ * closed notice tells the customer; it is staffed then. What would wait past the period's end is
+ * the next period's work. A segment whose sites never open in the period stays unplaceable.
+ */
+function waitForOpening(p: Prepared): void {
+  const step = p.intervalSeconds * 1000;
+  p.input.segments.forEach((segment, g) => {
+    const sites = p.eligible[g] ?? [];
+    if (segment.target.kind !== 'live' || sites.length === 0) return;
+    const open = segment.volumes.map((_, t) => sites.some((s) => openFor(p, s, segment, t)));
+    if (!open.includes(true)) return;
+    const volumes = [...segment.volumes];
+    const closedIntervals: number[] = [];
+    let carried = 0;
+    let waited = 0;
+    for (let t = 0; t < volumes.length; t++) {
+      if (!open[t]) {
+        if ((volumes[t] ?? 0) > 0) closedIntervals.push(t);
+        carried += volumes[t] ?? 0;
+        waited += volumes[t] ?? 0;
+        volumes[t] = 0;
+      } else if (carried > 0) {
+        volumes[t] = (volumes[t] ?? 0) + carried;
+        carried = 0;
+      }
+    }
+    p.volumes[g] = volumes;
+    if (waited <= 0) return;
+    p.waited += waited;
+    const subsidiary = p.subsidiary.get(segment.subsidiaryId);
+    const zone = subsidiary?.timeZone ?? 'UTC';
+    const [first] = runs(closedIntervals);
+    const example = first
+      ? ` (first ${spanWords(p.startMs + first[0] * step, p.startMs + (first[1] + 1) * step, zone)}, ${zone} time)`
+      : '';
+    p.warnings.push({
+      code: 'closed',
+      ...describeSegment(segment, subsidiary),
+      figures: { contacts: round(waited) },
+      message: `${round(waited, 1)} ${languageName(segment.language)} ${segment.channel} contacts of ${subsidiary?.code ?? segment.subsidiaryId} at ${tierWords[segment.tier] ?? segment.tier} arrive while no site that may take them is open${example}; they wait for the next opening`,
+    });
+  });
 }
 
 const openFor = (p: Prepared, site: number, segment: PlanSegment, t: number): boolean =>
@@ -370,38 +426,6 @@ function closedReasons(p: Prepared, segment: PlanSegment, sites: number[], close
         from: new Date(from).toISOString(),
         to: new Date(to).toISOString(),
         message: `no open site speaks ${languageName(segment.language)} at ${tierWords[segment.tier] ?? segment.tier} for ${who.subsidiary} ${segment.channel} on ${spanWords(from, to, zone)} (${zoneWords}; ${siteCodes || 'no site'} closed)`,
-      };
-    });
-}
-
-/** Intervals whose deferred work no open site that may take it can reach within the deadline. */
-function lateIntervals(p: Prepared, segment: PlanSegment, sites: number[], window: number): number[] {
-  const late: number[] = [];
-  const T = p.input.intervals;
-  segment.volumes.forEach((volume, t) => {
-    if (volume <= 0 || t + window > T) return;
-    for (let u = t; u < t + window; u++) if (sites.some((s) => openFor(p, s, segment, u))) return;
-    late.push(t);
-  });
-  return late;
-}
-
-function backlogReasons(p: Prepared, segment: PlanSegment, intervals: number[]): PlanReason[] {
-  const subsidiary = p.subsidiary.get(segment.subsidiaryId);
-  const zone = subsidiary?.timeZone ?? 'UTC';
-  const step = p.intervalSeconds * 1000;
-  const hours = segment.target.kind === 'deferred' ? segment.target.withinHours : 0;
-  return runs(intervals)
-    .slice(0, MAX_REASONS_PER_KIND)
-    .map(([first, last]) => {
-      const from = p.startMs + first * step;
-      const to = p.startMs + (last + 1) * step;
-      return {
-        code: 'backlog',
-        ...describeSegment(segment, subsidiary),
-        from: new Date(from).toISOString(),
-        to: new Date(to).toISOString(),
-        message: `${languageName(segment.language)} ${segment.channel} of ${subsidiary?.code ?? segment.subsidiaryId} (${tierWords[segment.tier] ?? segment.tier}) arriving on ${spanWords(from, to, zone)} (${zone} time) cannot be handled within ${hours} h: no site that may take it opens in time`,
       };
     });
 }
@@ -518,8 +542,9 @@ function build(p: Prepared): Built {
     const sites = p.eligible[g] ?? [];
     if (sites.length === 0) return;
     const unreachable: number[] = [];
+    const volumes = p.volumes[g] ?? segment.volumes;
     if (segment.target.kind === 'live') {
-      segment.volumes.forEach((volume, t) => {
+      volumes.forEach((volume, t) => {
         if (volume <= 0) return;
         const open = sites.filter((s) => openFor(p, s, segment, t));
         if (open.length === 0) {
@@ -554,16 +579,27 @@ function build(p: Prepared): Built {
       const agentsPerContact = segment.ahtSeconds / p.intervalSeconds / input.rules.maxOccupancy;
       // What is left at the end is the next period's work: valued at the cheapest site that may take it.
       const carryCost = Math.min(...sites.map((s) => p.rate[s] ?? 0)) * agentsPerContact * p.hours;
-      const late = lateIntervals(p, segment, sites, window);
-      if (late.length > 0) {
-        closed.push(...backlogReasons(p, segment, late));
+      // The deadline counts business hours: the intervals in which a site that may take the work is open.
+      const open = volumes.map((_, t) => sites.some((s) => openFor(p, s, segment, t)));
+      if (!open.includes(true)) {
+        const waiting = volumes.flatMap((v, t) => (v > 0 ? [t] : []));
+        if (waiting.length > 0) closed.push(...closedReasons(p, segment, sites, waiting));
         return;
       }
+      const opened: number[] = [];
+      open.forEach((o, t) => {
+        opened.push((opened[t - 1] ?? 0) + (o ? 1 : 0));
+      });
       let previous: number | null = null;
       let arrivedInWindow = 0;
-      segment.volumes.forEach((volume, t) => {
+      let oldest = 0;
+      volumes.forEach((volume, t) => {
         totalContacts += volume;
-        arrivedInWindow += volume - (t >= window ? (segment.volumes[t - window] ?? 0) : 0);
+        arrivedInWindow += volume;
+        while (oldest < t && (opened[t] ?? 0) - (opened[oldest] ?? 0) >= window) {
+          arrivedInWindow -= volumes[oldest] ?? 0;
+          oldest++;
+        }
         // Backlog carried = backlog before + arrivals − handled; nothing older than the window may stay in it.
         const last = t === input.intervals - 1;
         const backlog = program.column(last ? carryCost : 0, 0, arrivedInWindow);
@@ -602,7 +638,7 @@ function build(p: Prepared): Built {
     const values: number[] = [];
     for (const c of cells.live) {
       columns.push(c.x);
-      values.push(input.segments[c.segment]?.volumes[c.t] ?? 0);
+      values.push(p.volumes[c.segment]?.[c.t] ?? 0);
     }
     for (const c of cells.deferred) {
       columns.push(c.h);
@@ -908,7 +944,7 @@ function describe(p: Prepared, placed: Placed, solver: SolverFacts, reasons: Pla
   for (const { cell, share } of placed.live) {
     const segment = input.segments[cell.segment];
     if (!segment) continue;
-    const contacts = (segment.volumes[cell.t] ?? 0) * share;
+    const contacts = (p.volumes[cell.segment]?.[cell.t] ?? 0) * share;
     const result = requiredAgents(staffingInput(p, segment, contacts));
     record(cell.site, segment, cell.t, contacts, result.agents);
     served += contacts;
@@ -924,7 +960,7 @@ function describe(p: Prepared, placed: Placed, solver: SolverFacts, reasons: Pla
     record(cell.site, segment, cell.t, contacts, contacts * cell.agentsPerContact);
   }
 
-  const warnings: PlanReason[] = [];
+  const warnings: PlanReason[] = [...p.warnings];
   const peak = new Array<number>(input.sites.length).fill(0);
   const overBySite = new Map<number, number[]>();
   for (const [key, scheduled] of scheduledAt) {
@@ -989,6 +1025,7 @@ function describe(p: Prepared, placed: Placed, solver: SolverFacts, reasons: Pla
       abandonment: abandonedWeight > 0 ? round(abandoned / abandonedWeight, 4) : null,
       quality: agentHours > 0 ? round(qualityHours / agentHours, 1) : null,
       onshoreShare: totalContacts > 0 ? round(onshore / totalContacts, 4) : 0,
+      waitedForOpening: round(p.waited),
     },
     sites,
     staff,
