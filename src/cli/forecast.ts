@@ -9,6 +9,7 @@ import {
 } from '../planning/index.ts';
 import type { Command } from './commands.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { buildForecast } from './forecast-build.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -181,24 +182,41 @@ export function evaluationJson(report: EvaluationReport): Record<string, unknown
 
 export const forecastCommand: Command = {
   name: 'forecast',
-  summary: 'forecast contact volumes; `forecast evaluate` measures accuracy on held-out weeks',
+  summary: 'forecast contact volumes: `forecast build` from history, `forecast evaluate` measures accuracy',
   usage: `Usage: relais forecast evaluate --csv PATH [--interval 30m] [--holidays DATES] [--json]
+       relais forecast build [--weeks 1] [--interval 30m] [--start YYYY-MM-DD]
+                             [--subsidiary CODE] [--history-weeks 8] [--json] [--out PATH]
 
-Reads past volumes (a CSV with a time column such as DateTime and a count column such
-as Calls), sums them into intervals, trains on every week before the last four and
+evaluate reads past volumes (a CSV with a time column such as DateTime and a count column
+such as Calls), sums them into intervals, trains on every week before the last four and
 reports the accuracy on those four: WAPE and MAPE per interval and per day, for each
 candidate method, the one chosen (by accuracy on the last weeks of the training data,
-never on the test weeks) and the seasonal-naive baseline. Needs no store. See
-docs/planning.md.
+never on the test weeks) and the seasonal-naive baseline. Needs no store.
 
-Options:
+build forecasts the weeks ahead from the store's conversation history, per subsidiary ×
+language × channel × tier, with each segment's measured handling time: a CSV of
+interval_start, subsidiary, language, channel, tier, volume, aht_seconds (empty when not
+measured), or with --json the forecast set the site-mix planner reads. It reads the
+embedded store (--data-dir), or PostgreSQL when DATABASE_URL is set. See docs/planning.md.
+
+Options of evaluate:
   --csv PATH          past volumes, one row per time step
   --interval DURATION interval to forecast: 15m, 30m (default) or any that divides the
                       day and is a multiple of the data's step
   --holidays DATES    comma-separated dates (2003-07-04,2003-09-01) to leave out of
                       training; the day after one is forecast with the catch-up effect
   --test-weeks N      weeks held out for the test (default 4)
-  --json              print one JSON object with the same figures`,
+  --json              print one JSON object with the same figures
+
+Options of build:
+  --weeks N           weeks ahead, 1 (default) to 8
+  --interval DURATION 15m, 30m (default), 1h, or any of at least 15 minutes that divides the day
+  --start DATE        first day, from 00:00 UTC (default: the coming Monday)
+  --subsidiary CODE   only this subsidiary (FR, MA…); default: every subsidiary
+  --history-weeks N   weeks of history before the start (or before today) to learn from (default 8)
+  --json              the forecast as JSON instead of CSV
+  --out PATH          write to this file instead of standard output
+  --data-dir DIR      embedded store directory (default ./.relais; env RELAIS_DATA_DIR)`,
   positionals: true,
   options: {
     csv: { type: 'string' },
@@ -206,11 +224,19 @@ Options:
     holidays: { type: 'string' },
     'test-weeks': { type: 'string' },
     json: { type: 'boolean' },
+    weeks: { type: 'string' },
+    start: { type: 'string' },
+    subsidiary: { type: 'string' },
+    'history-weeks': { type: 'string' },
+    out: { type: 'string' },
+    'data-dir': { type: 'string' },
   },
-  async run(values, _env, positionals = []) {
+  async run(values, env, positionals = []) {
+    if (positionals.length === 1 && positionals[0] === 'build')
+      return buildForecast(values, env, intervalMinutes);
     if (positionals[0] !== 'evaluate' || positionals.length > 1)
       throw new UsageError(
-        `relais forecast takes one subcommand, evaluate; got "${positionals.join(' ')}"\n\n${forecastCommand.usage}`,
+        `relais forecast takes one subcommand, evaluate or build; got "${positionals.join(' ')}"\n\n${forecastCommand.usage}`,
       );
     const report = evaluate(values);
     process.stdout.write(
