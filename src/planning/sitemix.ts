@@ -434,6 +434,8 @@ function closedReasons(p: Prepared, segment: PlanSegment, sites: number[], close
 
 /** A slack that makes a hard constraint elastic: its use means no plan, and says why. */
 const PENALTY = 1e6;
+/** Per contact and interval in a backlog: small against any wage, enough to break ties early. */
+const WAITING_COST = 1e-4;
 
 class Program {
   cost: number[] = [];
@@ -602,7 +604,8 @@ function build(p: Prepared): Built {
         }
         // Backlog carried = backlog before + arrivals − handled; nothing older than the window may stay in it.
         const last = t === input.intervals - 1;
-        const backlog = program.column(last ? carryCost : 0, 0, arrivedInWindow);
+        // A hair of cost on waiting: among plans of equal cost, work is handled as soon as it may be.
+        const backlog = program.column(last ? carryCost : WAITING_COST, 0, arrivedInWindow);
         const columns = [backlog];
         const coefficients = [1];
         if (previous !== null) {
@@ -723,6 +726,7 @@ const statusNames: Record<number, string> = {
 
 function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved {
   const started = performance.now();
+  if (program.cost.length === 0) return { values: new Float64Array(0), status: 'empty', gap: 0, seconds: 0 };
   const model = h.createModel({
     numCols: program.cost.length,
     numRows: program.rowLower.length,
