@@ -13,7 +13,6 @@ import {
 
 // A Monday in Paris (UTC+1 in winter): 2026-11-30T00:00 local is 2026-11-29T23:00Z.
 const MONDAY = '2026-11-29T23:00:00.000Z';
-const always = { start: '00:00', end: '00:00' };
 const everyDay = (shifts: Array<{ start: string; end: string }>) => ({
   weekly: { mon: shifts, tue: shifts, wed: shifts, thu: shifts, fri: shifts, sat: shifts, sun: shifts },
   holidays: [],
