@@ -1,7 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Actor, DomainError, loadConfig, SYSTEM_ACTOR } from '../core/index.ts';
-import { DEFAULT_HISTORY_WEEKS, forecastFromHistory, type SegmentForecastSet } from '../planning/index.ts';
+import {
+  comingMonday,
+  DEFAULT_HISTORY_WEEKS,
+  forecastFromHistory,
+  type SegmentForecastSet,
+} from '../planning/index.ts';
 import { storeFor } from '../server/index.ts';
 import { type Db, migrate } from '../store/index.ts';
 import { EXIT, UsageError } from './exit.ts';
@@ -10,8 +15,6 @@ import { EXIT, UsageError } from './exit.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 type Env = Record<string, string | undefined>;
-
-const DAY_MS = 86_400_000;
 
 const text = (values: Values, flag: string): string | undefined => {
   const value = values[flag];
@@ -33,15 +36,8 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number):
   return Number(value);
 }
 
-/** The coming Monday, 00:00 UTC: tomorrow at the earliest. */
-export function nextMonday(now: Date): Date {
-  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
-  const weekday = new Date(today).getUTCDay();
-  return new Date(today + ((8 - weekday) % 7 || 7) * DAY_MS);
-}
-
 function startOf(value: string | undefined, now: Date): Date {
-  if (value === undefined) return nextMonday(now);
+  if (value === undefined) return comingMonday(now);
   const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
   if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value)
     throw new UsageError(`--start ${value}: must be a date such as 2026-11-23 (from 00:00 UTC)`);

@@ -376,6 +376,13 @@ export function contactsBySegment(history: ContactHistory): Array<SegmentKey & {
   return [...totals.values()];
 }
 
+/** The coming Monday at 00:00 UTC, tomorrow at the earliest: where a forecast starts by default. */
+export function comingMonday(now: Date): Date {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  const weekday = new Date(today).getUTCDay();
+  return new Date(today + ((8 - weekday) % 7 || 7) * DAY_MS);
+}
+
 export interface HistoryForecastOptions {
   /** The first interval: an instant on an interval boundary (a UTC midnight always is). */
   start: Date;

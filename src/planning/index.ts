@@ -33,6 +33,7 @@ export {
   weekdayOf,
 } from './forecast.ts';
 export {
+  comingMonday,
   contactsBySegment,
   DEFAULT_HISTORY_WEEKS,
   forecastFromHistory,

@@ -6,6 +6,7 @@ import { chatRoutes } from './chat.ts';
 import { conversationWorkRoutes } from './conversation-work.ts';
 import { conversationRoutes } from './conversations.ts';
 import { customerRoutes } from './customers.ts';
+import { forecastRoutes } from './forecast.ts';
 import { imapRoutes } from './imap.ts';
 import { inboxRoutes } from './inbox.ts';
 import { messageHtmlRoutes } from './message-html.ts';
@@ -34,6 +35,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   routingConfigRoutes(app, deps);
   slaRoutes(app, deps);
   supervisorRoutes(app, deps);
+  forecastRoutes(app, deps);
   await metaRoutes(app, deps);
   await chatRoutes(app, deps);
   await webRoutes(app);
