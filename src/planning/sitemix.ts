@@ -724,15 +724,19 @@ const statusNames: Record<number, string> = {
   13: 'time_limit',
 };
 
-function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved {
-  const started = performance.now();
-  if (program.cost.length === 0) return { values: new Float64Array(0), status: 'empty', gap: 0, seconds: 0 };
+function runModel(
+  h: Highs,
+  program: Program,
+  bounds: { lower: number[]; upper: number[] },
+  integer: boolean,
+  options: SolveOptions,
+): { values: Float64Array; code: number; objective: number; gap: number | null } {
   const model = h.createModel({
     numCols: program.cost.length,
     numRows: program.rowLower.length,
     colCost: program.cost,
-    colLower: program.lower,
-    colUpper: program.upper.map((u) => (u === Infinity ? h.infinity : u)),
+    colLower: bounds.lower,
+    colUpper: bounds.upper.map((u) => (u === Infinity ? h.infinity : u)),
     rowLower: program.rowLower.map((l) => (l === -Infinity ? -h.infinity : l)),
     rowUpper: program.rowUpper.map((u) => (u === Infinity ? h.infinity : u)),
     matrix: {
@@ -743,7 +747,7 @@ function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved
       indices: Int32Array.from(program.indices),
       values: Float64Array.from(program.values),
     },
-    ...(program.integers > 0 ? { integrality: Int32Array.from(program.integer) } : {}),
+    ...(integer ? { integrality: Int32Array.from(program.integer) } : {}),
   });
   try {
     model.options.set({
@@ -753,21 +757,55 @@ function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved
     });
     model.run();
     const code = model.getModelStatus();
-    const values = model.getSolution().colValue;
-    let gap: number | null = null;
-    if (program.integers > 0) {
-      const g = Number(model.info.get('mip_gap'));
-      gap = Number.isFinite(g) ? Math.max(0, g) : null;
-    } else if (code === 7) gap = 0;
+    const gap = integer ? Number(model.info.get('mip_gap')) : null;
     return {
-      values,
-      status: statusNames[code] ?? `status_${code}`,
-      gap,
-      seconds: (performance.now() - started) / 1000,
+      values: model.getSolution().colValue,
+      code,
+      objective: model.getObjectiveValue(),
+      gap: gap !== null && Number.isFinite(gap) ? Math.max(0, gap) : null,
     };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * Solves the program in two steps. The relaxation (each site's fixed charge taken in proportion
+ * to its share: the whole pool's efficiency wherever the work goes) is a lower bound on every
+ * plan's cost, and most of its intervals already sit whole on one site. Where it splits a pool,
+ * branch and bound decides among the sites the relaxation used, every other binary fixed as the
+ * relaxation left it. The gap reported is against the relaxation's bound: proven, if pessimistic.
+ */
+function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved {
+  const started = performance.now();
+  if (program.cost.length === 0) return { values: new Float64Array(0), status: 'empty', gap: 0, seconds: 0 };
+  const seconds = () => (performance.now() - started) / 1000;
+  const name = (code: number) => statusNames[code] ?? `status_${code}`;
+  const relaxed = runModel(h, program, program, false, options);
+  if (relaxed.code !== 7 || program.integers === 0)
+    return {
+      values: relaxed.values,
+      status: name(relaxed.code),
+      gap: relaxed.code === 7 ? 0 : null,
+      seconds: seconds(),
+    };
+  const lower = [...program.lower];
+  const upper = [...program.upper];
+  let fractional = 0;
+  program.integer.forEach((isInteger, column) => {
+    if (!isInteger) return;
+    const value = relaxed.values[column] ?? 0;
+    if (value < 1e-6) upper[column] = 0;
+    else if (value > 1 - 1e-6) lower[column] = 1;
+    else fractional++;
+  });
+  if (fractional === 0) return { values: relaxed.values, status: 'optimal', gap: 0, seconds: seconds() };
+  const remaining = Math.max(1, (options.timeLimitSeconds ?? 60) - seconds());
+  const whole = runModel(h, program, { lower, upper }, true, { ...options, timeLimitSeconds: remaining });
+  if (whole.code !== 7 && whole.code !== 13)
+    return { values: relaxed.values, status: name(whole.code), gap: null, seconds: seconds() };
+  const gap = whole.objective > 0 ? Math.max(0, (whole.objective - relaxed.objective) / whole.objective) : 0;
+  return { values: whole.values, status: name(whole.code), gap, seconds: seconds() };
 }
 
 /** The greedy baseline: each interval's live work whole on the cheapest open site with seats left. */
