@@ -8,7 +8,7 @@
  * program restricted to each subsidiary's country) and against a greedy heuristic that puts
  * each interval's work whole on the cheapest open site with seats left.
  *
- *   npm run bench -- plan [--days 7] [--gap 0.005] [--time-limit 60]
+ *   npm run bench -- plan [--days 7] [--gap 0.005] [--time-limit 60] [--seats 1]
  */
 import { parseArgs } from 'node:util';
 import { type PlanResult, parsePlanInput, sampleInstance, solvePlan } from '../src/planning/index.ts';
@@ -20,11 +20,14 @@ const { values } = parseArgs({
     days: { type: 'string', default: '7' },
     gap: { type: 'string', default: '0.005' },
     'time-limit': { type: 'string', default: '60' },
+    seats: { type: 'string', default: '1' },
   },
 });
 
 const peakMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const input = parsePlanInput(sampleInstance({ days: Number(values.days) }));
+// --seats 0.5: every site with half its seats, so that pools split between sites.
+for (const site of input.sites) site.seats = Math.round(site.seats * Number(values.seats));
 const languages = new Set(input.segments.map((s) => s.language)).size;
 log(
   `instance: ${input.intervals} intervals, ${input.sites.length} sites, ${languages} languages, ${input.segments.length} segments`,
@@ -75,6 +78,7 @@ console.log(
     bench: 'plan',
     machine: machine(),
     instance: {
+      seatFactor: Number(values.seats),
       intervals: input.intervals,
       sites: input.sites.length,
       languages,

@@ -773,10 +773,12 @@ function runModel(
  * Solves the program in two steps. The relaxation (each site's fixed charge taken in proportion
  * to its share: the whole pool's efficiency wherever the work goes) is a lower bound on every
  * plan's cost, and most of its intervals already sit whole on one site. Where it splits a pool,
- * branch and bound decides among the sites the relaxation used, every other binary fixed as the
- * relaxation left it. The gap reported is against the relaxation's bound: proven, if pessimistic.
+ * branch and bound decides among the sites the relaxation used, the other pools held as the
+ * relaxation left them and the deferred work free to move. The gap reported is against the
+ * relaxation's bound: proven, if pessimistic.
  */
-function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved {
+function solveProgram(h: Highs, built: Built, options: SolveOptions): Solved {
+  const { program } = built;
   const started = performance.now();
   if (program.cost.length === 0) return { values: new Float64Array(0), status: 'empty', gap: 0, seconds: 0 };
   const seconds = () => (performance.now() - started) / 1000;
@@ -789,17 +791,29 @@ function solveProgram(h: Highs, program: Program, options: SolveOptions): Solved
       gap: relaxed.code === 7 ? 0 : null,
       seconds: seconds(),
     };
+  // The pools the relaxation split; every other live part keeps the relaxation's values.
+  const value = (column: number) => relaxed.values[column] ?? 0;
+  const isFractional = (v: number) => v > 1e-6 && v < 1 - 1e-6;
+  const split = new Set<string>();
+  for (const cell of built.live)
+    if (cell.u !== null && isFractional(value(cell.u))) split.add(`${cell.segment}:${cell.t}`);
+  if (split.size === 0) return { values: relaxed.values, status: 'optimal', gap: 0, seconds: seconds() };
   const lower = [...program.lower];
   const upper = [...program.upper];
-  let fractional = 0;
-  program.integer.forEach((isInteger, column) => {
-    if (!isInteger) return;
-    const value = relaxed.values[column] ?? 0;
-    if (value < 1e-6) upper[column] = 0;
-    else if (value > 1 - 1e-6) lower[column] = 1;
-    else fractional++;
-  });
-  if (fractional === 0) return { values: relaxed.values, status: 'optimal', gap: 0, seconds: seconds() };
+  for (const cell of built.live) {
+    if (split.has(`${cell.segment}:${cell.t}`)) {
+      if (cell.u !== null && value(cell.u) < 1e-6) upper[cell.u] = 0;
+      continue;
+    }
+    const x = Math.min(1, Math.max(0, value(cell.x)));
+    lower[cell.x] = x;
+    upper[cell.x] = x;
+    if (cell.u !== null) {
+      const u = Math.round(value(cell.u));
+      lower[cell.u] = u;
+      upper[cell.u] = u;
+    }
+  }
   const remaining = Math.max(1, (options.timeLimitSeconds ?? 60) - seconds());
   const whole = runModel(h, program, { lower, upper }, true, { ...options, timeLimitSeconds: remaining });
   if (whole.code !== 7 && whole.code !== 13)
@@ -1106,7 +1120,7 @@ export async function solvePlan(input: PlanInput, options: SolveOptions = {}): P
       integers: 0,
     };
   } else {
-    const solved = solveProgram(await highs(), built.program, options);
+    const solved = solveProgram(await highs(), built, options);
     placed = placedFromSolution(built, solved.values);
     reasons = distinctMessages([...reasons, ...slackReasons(p, built, solved.values)]);
     solver = {
