@@ -7,9 +7,9 @@ import {
   parsePlanInput,
   type ScenarioRow,
   type SolveOptions,
-  type StaffRow,
   sampleInstance,
   solvePlan,
+  staffCsv,
   type WhatIf,
 } from '../planning/index.ts';
 import type { Command } from './commands.ts';
@@ -206,24 +206,6 @@ export function formatScenarios(rows: ScenarioRow[], currency: string): string {
     .filter((r) => r.status !== 'planned')
     .map((r) => `\n${r.name}: no plan\n${r.reasons.map((m) => `  - ${m}`).join('\n')}`)
     .join('')}\n`;
-}
-
-const CSV_COLUMNS: Array<keyof StaffRow> = [
-  'start',
-  'site',
-  'subsidiary',
-  'language',
-  'tier',
-  'channel',
-  'contacts',
-  'agents',
-  'scheduled',
-];
-
-export function staffCsv(result: PlanResult): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of result.staff) lines.push(CSV_COLUMNS.map((c) => String(row[c])).join(','));
-  return `${lines.join('\n')}\n`;
 }
 
 function emit(values: Values, content: string): void {

@@ -18,7 +18,9 @@ export type Permission =
   | 'conversations:read'
   | 'conversations:write'
   | 'audit:read'
-  | 'api_keys:write';
+  | 'api_keys:write'
+  | 'plans:read'
+  | 'plans:write';
 
 export const ALL_PERMISSIONS: readonly Permission[] = [
   'organisation:read',
@@ -30,6 +32,8 @@ export const ALL_PERMISSIONS: readonly Permission[] = [
   'conversations:write',
   'audit:read',
   'api_keys:write',
+  'plans:read',
+  'plans:write',
 ];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -48,8 +52,9 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'conversations:read',
     'conversations:write',
     'audit:read',
+    'plans:read',
   ],
-  analyst: ['organisation:read', 'customers:read', 'conversations:read', 'audit:read'],
+  analyst: ['organisation:read', 'customers:read', 'conversations:read', 'audit:read', 'plans:read'],
   admin: ALL_PERMISSIONS,
 };
 

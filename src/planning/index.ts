@@ -45,6 +45,29 @@ export {
 } from './history.ts';
 export { COUNT_OFFSET, type DoubleSeasonalOptions, doubleSeasonalHoltWinters } from './holt-winters.ts';
 export {
+  getPlan,
+  listPlans,
+  MAX_WHAT_IFS,
+  PLAN_TIME_LIMIT_SECONDS,
+  type Plan,
+  PlanListQuery,
+  PlanRequest,
+  PlanResultView,
+  type PlanScenario,
+  PlanScenarioView,
+  type PlanSummary,
+  PlanSummaryView,
+  PlanView,
+  planToApply,
+  recordPlanApplied,
+  type SolvedPlan,
+  savePlan,
+  solvePlanRequest,
+  staffCsv,
+  targetSharesOf,
+  WhatIfInput,
+} from './plans.ts';
+export {
   applyWhatIf,
   compareScenarios,
   DEFAULT_SCENARIOS,

@@ -533,6 +533,32 @@ export interface ClosedNoticesTable {
   created_at: Timestamp;
 }
 
+// planning: plans (0018)
+
+/** A site mix asked for and solved: the request, the bestshore result, the scenarios (src/planning/plans.ts). */
+export interface PlansTable {
+  id: string;
+  group_id: string;
+  created_by: string;
+  created_at: Timestamp;
+  start: Timestamp;
+  interval_minutes: number;
+  intervals: number;
+  weeks: number;
+  subsidiary_ids: string[];
+  status: 'planned' | 'no_plan';
+  currency: string;
+  cost: number;
+  /** The request's options (PlanRequest). */
+  options: Json<unknown>;
+  /** The bestshore PlanResult. */
+  result: Json<unknown>;
+  /** The scenarios compared with it. */
+  scenarios: Json<unknown>;
+  applied_at: Timestamp | null;
+  applied_by: string | null;
+}
+
 // bus and audit
 
 export interface OutboxTable {
@@ -594,6 +620,7 @@ export interface Database {
   routing_policies: RoutingPoliciesTable;
   routing_queues: RoutingQueuesTable;
   closed_notices: ClosedNoticesTable;
+  plans: PlansTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -176,6 +176,19 @@ export function visibleRoutingQueues(db: Executor, actor: Actor) {
   return q;
 }
 
+/**
+ * Plans: seen by whoever sees every subsidiary planned (a group's plan is not a subsidiary's to
+ * read). A site's people see none: a plan holds whole subsidiaries' volumes and every site's cost.
+ */
+export function visiblePlans(db: Executor, actor: Actor) {
+  const q = db.selectFrom('plans');
+  const s = actor.scope;
+  if (s.kind === 'subsidiary')
+    return q.where(sql<boolean>`plans.subsidiary_ids <@ array[${s.subsidiaryId}::uuid]`);
+  if (s.kind === 'site') return q.where(sql<boolean>`false`);
+  return q;
+}
+
 export function visibleAuditLog(db: Executor, actor: Actor) {
   const q = db.selectFrom('audit_log');
   const s = actor.scope;

@@ -3,6 +3,7 @@ export * from './chat.ts';
 export * from './counts.ts';
 export * from './dovecot.ts';
 export * from './fixture.ts';
+export * from './history.ts';
 export * from './mail.ts';
 export * from './meta.ts';
 export * from './server.ts';

@@ -12,6 +12,7 @@ import { inboxRoutes } from './inbox.ts';
 import { messageHtmlRoutes } from './message-html.ts';
 import { metaRoutes } from './meta.ts';
 import { organisationRoutes } from './organisation.ts';
+import { planRoutes } from './plans.ts';
 import { routingRoutes } from './routing.ts';
 import { routingConfigRoutes } from './routing-config.ts';
 import { savedReplyRoutes } from './saved-replies.ts';
@@ -33,6 +34,7 @@ export async function registerRoutes(app: App, deps: ServerDeps): Promise<void> 
   accessRoutes(app, deps);
   routingRoutes(app, deps);
   routingConfigRoutes(app, deps);
+  planRoutes(app, deps);
   slaRoutes(app, deps);
   supervisorRoutes(app, deps);
   forecastRoutes(app, deps);
