@@ -36,7 +36,7 @@ function wholeNumber(flag: string, value: string | undefined, fallback: number):
   return Number(value);
 }
 
-function startOf(value: string | undefined, now: Date): Date {
+export function startOf(value: string | undefined, now: Date): Date {
   if (value === undefined) return comingMonday(now);
   const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null;
   if (!day || Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value)
@@ -45,7 +45,7 @@ function startOf(value: string | undefined, now: Date): Date {
 }
 
 /** The actor the command reads as: the whole group, or one subsidiary given by its code. */
-async function actorFor(db: Db, code: string | undefined): Promise<Actor> {
+export async function actorFor(db: Db, code: string | undefined): Promise<Actor> {
   if (code === undefined) return SYSTEM_ACTOR;
   const subsidiaries = await db.selectFrom('subsidiaries').select(['id', 'code']).orderBy('code').execute();
   const found = subsidiaries.find((s) => s.code.toLowerCase() === code.trim().toLowerCase());

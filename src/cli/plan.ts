@@ -1,10 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { DomainError } from '../core/index.ts';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainError, loadConfig } from '../core/index.ts';
 import {
   compareScenarios,
   type PlanInput,
   type PlanResult,
   parsePlanInput,
+  planInputFromStore,
   type ScenarioRow,
   type SolveOptions,
   sampleInstance,
@@ -12,8 +14,11 @@ import {
   staffCsv,
   type WhatIf,
 } from '../planning/index.ts';
+import { storeFor } from '../server/index.ts';
+import { migrate } from '../store/index.ts';
 import type { Command } from './commands.ts';
 import { EXIT, UsageError } from './exit.ts';
+import { actorFor, startOf } from './forecast-build.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -111,10 +116,50 @@ export function parseWhatIf(spec: string): WhatIf {
   }
 }
 
-function loadInput(values: Values): PlanInput {
+/** "30m", "1h" → minutes. */
+function intervalMinutes(value: string): number {
+  const match = /^(\d+)(m|h)$/.exec(value.trim());
+  if (!match) throw new UsageError(`--interval must be a duration such as 15m, 30m or 1h, got "${value}"`);
+  return Number(match[1]) * (match[2] === 'h' ? 60 : 1);
+}
+
+/** The plan of what the store knows: its sites and the forecast of its conversation history. */
+async function inputFromHistory(values: Values, env: Record<string, string | undefined>): Promise<PlanInput> {
+  const weeksText = text(values, 'weeks') ?? '1';
+  if (!/^\d+$/.test(weeksText)) throw new UsageError(`--weeks ${weeksText}: must be a whole number of weeks`);
+  const now = new Date();
+  const start = startOf(text(values, 'start'), now);
+  const minutes = intervalMinutes(text(values, 'interval') ?? '30m');
+  const merged = { ...env };
+  if (typeof values['data-dir'] === 'string') merged.RELAIS_DATA_DIR = values['data-dir'];
+  const config = loadConfig(merged);
+  if (!config.DATABASE_URL && (config.RELAIS_MEMORY || !existsSync(join(config.RELAIS_DATA_DIR, 'store'))))
+    throw new UsageError(
+      `--data-dir ${config.RELAIS_DATA_DIR}: no store there to plan from (relais serve or relais demo makes one; DATABASE_URL reads PostgreSQL)`,
+    );
+  const store = await storeFor(config);
+  try {
+    await migrate(store.db);
+    const actor = await actorFor(store.db, text(values, 'subsidiary'));
+    return await planInputFromStore(
+      store.db,
+      { actor, now },
+      { start, weeks: Number(weeksText), intervalMinutes: minutes },
+    );
+  } catch (error) {
+    return refused('--from-history', error);
+  } finally {
+    await store.close();
+  }
+}
+
+async function loadInput(values: Values, env: Record<string, string | undefined>): Promise<PlanInput> {
   const path = text(values, 'input');
-  if (path !== undefined && values.sample)
-    throw new UsageError('give either --input FILE or --sample, not both');
+  const sources = [path !== undefined, values.sample === true, values['from-history'] === true].filter(
+    Boolean,
+  );
+  if (sources.length > 1) throw new UsageError('give one of --input FILE, --sample or --from-history');
+  if (values['from-history']) return inputFromHistory(values, env);
   if (path !== undefined) {
     try {
       return parsePlanInput(readJson('input', path));
@@ -127,7 +172,7 @@ function loadInput(values: Values): PlanInput {
     if (days !== undefined && !/^[1-7]$/.test(days)) throw new UsageError(`--days is 1 to 7, got "${days}"`);
     return parsePlanInput(sampleInstance({ days: days ? Number(days) : 7 }));
   }
-  throw new UsageError(`relais plan needs --input FILE or --sample\n\n${planCommand.usage}`);
+  throw new UsageError(`relais plan needs --input FILE, --sample or --from-history\n\n${planCommand.usage}`);
 }
 
 const money = (amount: number, currency: string) =>
@@ -220,18 +265,26 @@ function emit(values: Values, content: string): void {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'the site mix: staff per site, interval, language and tier at least cost (HiGHS)',
-  usage: `Usage: relais plan (--input FILE | --sample) [options]
+  usage: `Usage: relais plan (--input FILE | --sample | --from-history) [options]
 
 Places each interval's work (per subsidiary, language, tier and channel) on the sites at the
 least cost that still meets the service level, the languages, the opening hours in each
 site's time zone, the seats and the rules (work kept onshore, data residency, partner
 shares, a quality floor). When no plan is possible it says which constraint binds, where and
-when. Needs no store. The input format and the model are in docs/planning.md.
+when. With --input or --sample it needs no store. The input format and the model are in
+docs/planning.md.
 
 Options:
   --input FILE        the plan's input (JSON): period, sites, work, rules
   --sample            a generated multinational week: 10 sites, 12 languages, 3 tiers, 3 channels
   --days N            with --sample, plan N days (1–7, default 7)
+  --from-history      the store's sites and subsidiaries, and the forecast of their
+                      conversation history (as relais forecast build makes it)
+  --start DATE        with --from-history, the first day (00:00 UTC; default next Monday)
+  --weeks N           with --from-history, weeks to plan (1–8, default 1)
+  --interval D        with --from-history, 15m, 30m (default) or 1h
+  --subsidiary CODE   with --from-history, plan this subsidiary only
+  --data-dir DIR      embedded store directory (default ./.relais); DATABASE_URL uses PostgreSQL
   --format F          table (default), json (the whole plan) or csv (staff per site,
                       interval, subsidiary, language, tier and channel)
   --scenarios         compare bestshore, all onshore, all offshore and the what-ifs
@@ -249,6 +302,12 @@ Exit codes: 0 a plan; 1 no plan is possible (the reasons are printed); 2 bad inp
   options: {
     input: { type: 'string' },
     sample: { type: 'boolean' },
+    'from-history': { type: 'boolean' },
+    start: { type: 'string' },
+    weeks: { type: 'string' },
+    interval: { type: 'string' },
+    subsidiary: { type: 'string' },
+    'data-dir': { type: 'string' },
     days: { type: 'string' },
     format: { type: 'string' },
     scenarios: { type: 'boolean' },
@@ -259,7 +318,7 @@ Exit codes: 0 a plan; 1 no plan is possible (the reasons are printed); 2 bad inp
     'time-limit': { type: 'string' },
     out: { type: 'string' },
   },
-  async run(values) {
+  async run(values, env) {
     const format = text(values, 'format') ?? 'table';
     if (!['table', 'json', 'csv'].includes(format))
       throw new UsageError(`--format is table, json or csv, got "${format}"`);
@@ -276,7 +335,7 @@ Exit codes: 0 a plan; 1 no plan is possible (the reasons are printed); 2 bad inp
       ...(timeLimit !== undefined ? { timeLimitSeconds: timeLimit } : {}),
       ...(values.greedy ? { method: 'greedy' as const } : {}),
     };
-    const input = loadInput(values);
+    const input = await loadInput(values, env);
     if (values.scenarios) {
       if (format === 'csv') throw new UsageError('--scenarios prints a table or JSON, not CSV');
       let compared: Awaited<ReturnType<typeof compareScenarios>>;
