@@ -8,9 +8,15 @@ import type { PlanInputRaw } from '../planning/index.ts';
 const BIN = new URL('../../bin/relais.js', import.meta.url).pathname;
 const DIR = mkdtempSync(join(tmpdir(), 'relais-plan-'));
 
+/** The environment without a database or broker: these commands use their own embedded store. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _db, NATS_URL: _nats, ...rest } = process.env;
+  return rest;
+}
+
 function relais(args: string[]) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'plan', ...args]);
+    const child = spawn(process.execPath, [BIN, 'plan', ...args], { env: cleanEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -191,5 +197,42 @@ describe('relais plan, as a user runs it', () => {
     expect(costOf('CAS cost +10%')).toBeGreaterThanOrEqual(costOf('bestshore'));
     expect(costOf('volume +20%')).toBeGreaterThan(costOf('bestshore'));
     expect(rows.some((r) => r.startsWith('all offshore'))).toBe(true);
+  });
+});
+
+describe('relais plan --from-history, on the demo world', () => {
+  it("plans the next week of the demo's subsidiaries on their sites from the forecast of their history", async () => {
+    const dataDir = join(DIR, 'demo');
+    const demo = await new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [BIN, 'demo', '--yes', '--data-dir', dataDir], { env: cleanEnv() }).on(
+        'close',
+        resolve,
+      );
+    });
+    expect(demo).toBe(0);
+    const { code, stdout, stderr } = await relais([
+      '--from-history',
+      '--data-dir',
+      dataDir,
+      '--start',
+      '2026-11-23',
+      '--format',
+      'json',
+    ]);
+    expect(stderr).toBe('');
+    const plan = JSON.parse(stdout);
+    expect(code, JSON.stringify(plan.reasons)).toBe(0);
+    expect(plan.start).toBe('2026-11-23T00:00:00.000Z');
+    expect(plan.intervals).toBe(336);
+    // The demo's sites, by their codes, and every subsidiary's shares adding up to 1.
+    expect(plan.sites.map((s: { code: string }) => s.code)).toContain('CAS');
+    expect(Object.keys(plan.shares).length).toBeGreaterThanOrEqual(3);
+    for (const shares of Object.values(plan.shares) as Array<Record<string, number>>)
+      expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(plan.totals.contacts).toBeGreaterThan(0);
+
+    const unknown = await relais(['--from-history', '--data-dir', dataDir, '--subsidiary', 'XX']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--subsidiary XX: no subsidiary has this code');
   });
 });
