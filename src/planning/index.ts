@@ -1,5 +1,6 @@
 // Planning: contact forecasts, staffing from Erlang C and Erlang A, and the site mix (HiGHS).
 
+export { planAside } from './aside.ts';
 export {
   erlangAMetrics,
   erlangB,
