@@ -13,8 +13,9 @@ import {
   notFound,
 } from '../core/index.ts';
 import { type Db, type Row, recordAudit, visiblePlans, visibleSubsidiaries } from '../store/index.ts';
+import { planAside } from './aside.ts';
 import { MAX_FORECAST_WEEKS, MIN_INTERVAL_MINUTES } from './history.ts';
-import { applyWhatIf, compareScenarios, type ScenarioRow, type WhatIf } from './scenarios.ts';
+import { applyWhatIf, type ScenarioRow, type WhatIf } from './scenarios.ts';
 import type { PlanResult, StaffRow } from './sitemix.ts';
 import { type PlanInput, PlanRules, PlanSite } from './sitemix-input.ts';
 import { planInputFromStore } from './sitemix-store.ts';
@@ -307,7 +308,7 @@ export interface SolvedPlan {
  * Plans what a request asks: the input from the store (the subsidiaries asked for among those
  * the caller sees, their sites, the forecast of their history), then bestshore, all onshore, all
  * offshore and each what-if. Writes nothing; a request that cannot be planned is refused naming
- * its field. The solves run on this thread (HiGHS in WebAssembly) and keep it busy meanwhile.
+ * its field. The solves run in a worker thread (planAside), not on the caller's.
  */
 export async function solvePlanRequest(db: Db, ctx: Context, request: PlanRequest): Promise<SolvedPlan> {
   assertMayPlan(ctx);
@@ -342,10 +343,12 @@ export async function solvePlanRequest(db: Db, ctx: Context, request: PlanReques
       issues.map((i) => `${i.path}: ${i.message}`).join('; '),
       issues,
     );
-  const { rows, bestshore } = await compareScenarios(input, whatIfs, {
+  // In a worker thread: HiGHS solves synchronously, and the server keeps answering meanwhile.
+  const { plan: bestshore, scenarios: compared } = await planAside(input, whatIfs, {
     timeLimitSeconds: PLAN_TIME_LIMIT_SECONDS,
   });
-  // compareScenarios keeps its order: bestshore, all onshore, all offshore, then the what-ifs.
+  const rows = compared ?? [];
+  // The scenarios come in compareScenarios's order: bestshore, all onshore, all offshore, then the what-ifs.
   const kinds = ['bestshore', 'onshore', 'offshore'] as const;
   const scenarios = rows.map((row, i): PlanScenario => {
     const kind = kinds[i];
