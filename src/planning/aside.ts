@@ -17,11 +17,25 @@ type Reply =
  * Solves a plan in a worker thread — with `whatIfs`, compares the scenarios too (all onshore,
  * all offshore and each what-if) — and resolves with the same answer `solvePlan` and
  * `compareScenarios` give. A validation error in the worker comes back as the same DomainError.
+ * Plans asked at once are solved one after the other.
  */
 export function planAside(
   input: PlanInput,
   whatIfs: WhatIf[] | null,
   options: SolveOptions = {},
+): Promise<{ plan: PlanResult; scenarios: ScenarioRow[] | null }> {
+  // One plan at a time per process: a week's program takes most of a gigabyte while it solves.
+  const turn = queue.then(() => solveInWorker(input, whatIfs, options));
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+function solveInWorker(
+  input: PlanInput,
+  whatIfs: WhatIf[] | null,
+  options: SolveOptions,
 ): Promise<{ plan: PlanResult; scenarios: ScenarioRow[] | null }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
