@@ -6,6 +6,7 @@ export type Route =
   | { page: 'conversation'; id: string }
   | { page: 'queues' }
   | { page: 'agents' }
+  | { page: 'planning' }
   | { page: 'admin'; section: string | undefined };
 
 export function routeOf(path: string): Route {
@@ -14,6 +15,7 @@ export function routeOf(path: string): Route {
   if (first === 'conversations' && second) return { page: 'conversation', id: decodeURIComponent(second) };
   if (first === 'queues') return { page: 'queues' };
   if (first === 'agents') return { page: 'agents' };
+  if (first === 'planning') return { page: 'planning' };
   if (first === 'admin') return { page: 'admin', section: second };
   return { page: 'inbox' };
 }
@@ -26,6 +28,8 @@ export function pathOf(route: Route): string {
       return '/queues';
     case 'agents':
       return '/agents';
+    case 'planning':
+      return '/planning';
     case 'admin':
       return route.section ? `/admin/${route.section}` : '/admin';
     default:

@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import type { App } from '../app.ts';
 
 /** Pages of the web app reached by their own address (the app draws them itself). */
-const APP_PAGES = ['/queues', '/agents', '/admin', '/admin/:section', '/conversations/:id'];
+const APP_PAGES = ['/queues', '/agents', '/planning', '/admin', '/admin/:section', '/conversations/:id'];
 
 /** Where `npm run build` (run by `npm start`) puts the web app. */
 export const WEB_DIR = fileURLToPath(new URL('../../../web/dist/', import.meta.url));

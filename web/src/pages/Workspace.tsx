@@ -14,6 +14,7 @@ const PRESENCES: Presence[] = ['available', 'busy', 'away', 'offline'];
 /** The supervisor's and administrator's pages load on demand: an agent's first load carries none of them. */
 const Queues = lazy(() => import('./Queues.tsx'));
 const Agents = lazy(() => import('./Agents.tsx'));
+const Planning = lazy(() => import('./Planning.tsx'));
 const Admin = lazy(() => import('./admin/Admin.tsx'));
 
 const REFRESH_MS = 10_000;
@@ -82,6 +83,7 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
       ? [
           { route: { page: 'queues' } as Route, key: 'queues.title' },
           { route: { page: 'agents' } as Route, key: 'nav.agents' },
+          { route: { page: 'planning' } as Route, key: 'planning.nav' },
         ]
       : []),
     ...(administers ? [{ route: { page: 'admin', section: undefined } as Route, key: 'nav.admin' }] : []),
@@ -138,6 +140,7 @@ export function Workspace({ me, onSignedOut }: { me: Me; onSignedOut: () => void
       <Suspense fallback={<p>{t('workspace.loading')}</p>}>
         {route.page === 'queues' && <Queues />}
         {route.page === 'agents' && <Agents />}
+        {route.page === 'planning' && <Planning />}
         {route.page === 'admin' && <Admin section={route.section} />}
         {route.page === 'conversation' && <ConversationPage id={route.id} me={me} />}
         {route.page === 'inbox' && (
@@ -159,5 +162,6 @@ const TITLES: Record<Route['page'], string> = {
   conversation: 'conversation.title',
   queues: 'queues.title',
   agents: 'nav.agents',
+  planning: 'planning.title',
   admin: 'nav.admin',
 };
