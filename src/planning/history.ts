@@ -394,7 +394,8 @@ export interface HistoryForecastOptions {
   historyWeeks?: number;
 }
 
-function checkOptions(options: HistoryForecastOptions): void {
+/** Refuses forecast options out of range, naming the field. */
+export function checkOptions(options: HistoryForecastOptions): void {
   const { start, weeks, intervalMinutes } = options;
   const historyWeeks = options.historyWeeks ?? DEFAULT_HISTORY_WEEKS;
   if (!Number.isInteger(weeks) || weeks < 1 || weeks > MAX_FORECAST_WEEKS)

@@ -77,6 +77,15 @@ export {
   type WhatIf,
   whatIfName,
 } from './scenarios.ts';
+export {
+  type CsvHistoryOptions,
+  type CsvSubsidiary,
+  forecastFromCsv,
+  METHOD_IMPORTED,
+  parseForecastCsv,
+  parseHistoryCsv,
+  SEGMENT_CSV_COLUMNS,
+} from './segment-csv.ts';
 export type {
   ContactHistory,
   SegmentCount,
