@@ -62,8 +62,6 @@ function nextMonday(): string {
   return new Date(day + (weekday === 1 ? 7 : (8 - weekday) % 7) * 86_400_000).toISOString().slice(0, 10);
 }
 
-let planId = '';
-
 describe('planning in Chromium', () => {
   it('a group administrator plans the next week: staffing per site by hour, scenarios side by side, shares applied to routing', async () => {
     const p = await signedIn('group.admin@test.example', '/?lang=en', 'en-GB', 'Europe/Paris');
@@ -82,7 +80,7 @@ describe('planning in Chromium', () => {
     await expect
       .poll(() => result.getByRole('status').first().textContent(), { timeout: 120_000 })
       .toBe('Planned: every rule is met.');
-    planId = decodeURIComponent(new URL(p.url()).hash.slice(1));
+    const planId = decodeURIComponent(new URL(p.url()).hash.slice(1));
     expect(planId).toMatch(/^[0-9a-f-]{36}$/);
 
     // The stacked chart: one colour per site that staffs anyone, times in the viewer's zone.
@@ -153,17 +151,14 @@ describe('planning in Chromium', () => {
     await p.context().close();
   });
 
-  it('reads right to left in Arabic, with the plan and its chart', async () => {
-    const p = await signedIn(
-      'group.admin@test.example',
-      `/planning?lang=ar#${planId}`,
-      'ar',
-      'Africa/Casablanca',
-    );
-    await expect.poll(() => p.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  it('reads right to left in Arabic: the form, the plan and its chart', async () => {
+    const p = await signedIn('group.admin@test.example', '/planning?lang=ar', 'ar', 'Africa/Casablanca');
+    await expect.poll(() => p.evaluate('document.documentElement.dir')).toBe('rtl');
+    await p.getByLabel('الفاصل الزمني').selectOption('60');
+    await p.getByRole('button', { name: 'خطّط', exact: true }).click();
     const result = p.getByRole('region', { name: /^خطة تبدأ في/ });
     await expect
-      .poll(() => result.getByRole('status').first().textContent())
+      .poll(() => result.getByRole('status').first().textContent(), { timeout: 120_000 })
       .toBe('تمّ التخطيط: كل القواعد محققة.');
     await expect
       .poll(() => result.getByRole('img', { name: 'الموظفون المجدولون في كل موقع حسب الساعة' }).isVisible())
@@ -174,7 +169,7 @@ describe('planning in Chromium', () => {
         .getByRole('table', { name: /^العمل نفسه مخطَّطًا/ })
         .locator('tbody tr')
         .count(),
-    ).toBe(5);
+    ).toBe(3);
     expect(await seriousViolations(p)).toEqual([]);
     await p.evaluate('window.scrollTo(0, 0)');
     await screenshot(p, 'planning-ar', true);
