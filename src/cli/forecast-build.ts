@@ -1,17 +1,20 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Actor, DomainError, loadConfig, SYSTEM_ACTOR } from '../core/index.ts';
 import {
+  type CsvSubsidiary,
   comingMonday,
   DEFAULT_HISTORY_WEEKS,
+  forecastFromCsv,
   forecastFromHistory,
   type SegmentForecastSet,
 } from '../planning/index.ts';
 import { storeFor } from '../server/index.ts';
-import { type Db, migrate } from '../store/index.ts';
+import { type Db, migrate, visibleSubsidiaries } from '../store/index.ts';
 import { EXIT, UsageError } from './exit.ts';
 
-// relais forecast build: the forecast of the weeks ahead per segment, from the store's conversation history.
+// relais forecast build: the forecast of the weeks ahead per segment, from the store's conversation
+// history or from past volumes in a CSV file.
 
 type Values = Record<string, string | boolean | undefined>;
 type Env = Record<string, string | undefined>;
@@ -56,6 +59,45 @@ export async function actorFor(db: Db, code: string | undefined): Promise<Actor>
   return { ...SYSTEM_ACTOR, scope: { kind: 'subsidiary', subsidiaryId: found.id } };
 }
 
+/** A file the command reads, or a usage error naming its flag. */
+export function readText(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--${flag} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** The store's subsidiaries a segment CSV names by code, and the ids of those the actor sees. */
+export async function csvSubsidiaries(
+  db: Db,
+  actor: Actor,
+): Promise<{ subsidiaries: CsvSubsidiary[]; visible: string[] }> {
+  const rows = await db
+    .selectFrom('subsidiaries')
+    .select(['id', 'code', 'time_zone'])
+    .orderBy('code')
+    .execute();
+  const visible = await visibleSubsidiaries(db, actor).select('id').execute();
+  return {
+    subsidiaries: rows.map((r) => ({ id: r.id, code: r.code, timeZone: r.time_zone })),
+    visible: visible.map((r) => r.id),
+  };
+}
+
+/** A segment CSV's problems (its lines and columns) as one usage error naming the flag and the file. */
+export function csvRefusal(flag: string, path: string, error: DomainError): UsageError {
+  const lines = error.issues.map((i) => (i.path === 'csv' ? i.message : `${i.path}: ${i.message}`));
+  if (lines.length <= 1) return new UsageError(`--${flag} ${path}: ${lines[0] ?? error.message}`);
+  return new UsageError(`--${flag} ${path} is refused:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+}
+
+/** Whether a validation error is about a segment CSV's content rather than an option. */
+export const aboutCsv = (error: DomainError): boolean =>
+  error.issues.some((i) => i.path === 'csv' || i.path.startsWith('line '));
+
 const volume = (v: number) => String(Math.round(v * 10_000) / 10_000);
 
 /** One row per interval and segment: interval_start, subsidiary, language, channel, tier, volume, aht_seconds. */
@@ -73,7 +115,10 @@ export function forecastCsv(set: SegmentForecastSet, codes: ReadonlyMap<string, 
   return `${lines.join('\n')}\n`;
 }
 
-/** `relais forecast build`: reads the store named by the flags or the environment, writes CSV or JSON. */
+/**
+ * `relais forecast build`: reads the store named by the flags or the environment (with --csv, only
+ * its subsidiaries: codes and time zones), writes CSV or JSON.
+ */
 export async function buildForecast(
   values: Values,
   env: Env,
@@ -84,13 +129,17 @@ export async function buildForecast(
   const historyWeeks = wholeNumber('history-weeks', text(values, 'history-weeks'), DEFAULT_HISTORY_WEEKS);
   const minutes = intervalMinutes(text(values, 'interval') ?? '30m');
   const start = startOf(text(values, 'start'), now);
+  const csvPath = text(values, 'csv');
+  const past = csvPath === undefined ? undefined : readText('csv', csvPath);
   const merged: Env = { ...env };
   if (typeof values['data-dir'] === 'string') merged.RELAIS_DATA_DIR = values['data-dir'];
   const config = loadConfig(merged);
   // A forecast reads history: an embedded store that does not exist yet has none to read.
   if (!config.DATABASE_URL && (config.RELAIS_MEMORY || !existsSync(join(config.RELAIS_DATA_DIR, 'store'))))
     throw new UsageError(
-      `--data-dir ${config.RELAIS_DATA_DIR}: no store there to read history from (relais serve or relais demo makes one; DATABASE_URL reads PostgreSQL)`,
+      past === undefined
+        ? `--data-dir ${config.RELAIS_DATA_DIR}: no store there to read history from (relais serve or relais demo makes one; DATABASE_URL reads PostgreSQL)`
+        : `--data-dir ${config.RELAIS_DATA_DIR}: no store there, and --csv names subsidiaries by the store's codes (their time zones place the volumes in local days); relais serve or relais demo makes one, DATABASE_URL reads PostgreSQL`,
     );
   const store = await storeFor(config);
   let set: SegmentForecastSet;
@@ -98,14 +147,19 @@ export async function buildForecast(
   try {
     await migrate(store.db);
     const actor = await actorFor(store.db, text(values, 'subsidiary'));
+    const options = { start, weeks, intervalMinutes: minutes, historyWeeks };
     try {
-      set = await forecastFromHistory(
-        store.db,
-        { actor, now },
-        { start, weeks, intervalMinutes: minutes, historyWeeks },
-      );
+      if (past === undefined) set = await forecastFromHistory(store.db, { actor, now }, options);
+      else {
+        const { subsidiaries, visible } = await csvSubsidiaries(store.db, actor);
+        set = forecastFromCsv(past, subsidiaries, {
+          ...options,
+          ...(visible.length < subsidiaries.length ? { subsidiaryIds: visible } : {}),
+        });
+      }
     } catch (error) {
       if (error instanceof DomainError && error.code === 'validation_failed') {
+        if (csvPath !== undefined && aboutCsv(error)) throw csvRefusal('csv', csvPath, error);
         const issue = error.issues[0];
         const [flag, fallback] = FLAG_OF[issue?.path ?? ''] ?? [issue?.path ?? '', ''];
         const given = text(values, flag) ?? fallback;
@@ -133,7 +187,7 @@ export async function buildForecast(
   }
   process.stdout.write(
     `forecast of ${set.segments.length} segments × ${set.intervals} intervals of ${set.intervalMinutes} minutes from ${set.start} ` +
-      `(history ${set.history.from} … ${set.history.to}, ${set.history.contacts} contacts) written to ${out}\n`,
+      `(history ${set.history.from} … ${set.history.to}, ${volume(set.history.contacts)} contacts) written to ${out}\n`,
   );
   return EXIT.ok;
 }

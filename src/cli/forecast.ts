@@ -182,9 +182,10 @@ export function evaluationJson(report: EvaluationReport): Record<string, unknown
 
 export const forecastCommand: Command = {
   name: 'forecast',
-  summary: 'forecast contact volumes: `forecast build` from history, `forecast evaluate` measures accuracy',
+  summary:
+    'forecast contact volumes: `forecast build` from history or past volumes, `forecast evaluate` measures accuracy',
   usage: `Usage: relais forecast evaluate --csv PATH [--interval 30m] [--holidays DATES] [--json]
-       relais forecast build [--weeks 1] [--interval 30m] [--start YYYY-MM-DD]
+       relais forecast build [--csv PAST.csv] [--weeks 1] [--interval 30m] [--start YYYY-MM-DD]
                              [--subsidiary CODE] [--history-weeks 8] [--json] [--out PATH]
 
 evaluate reads past volumes (a CSV with a time column such as DateTime and a count column
@@ -197,7 +198,9 @@ build forecasts the weeks ahead from the store's conversation history, per subsi
 language × channel × tier, with each segment's measured handling time: a CSV of
 interval_start, subsidiary, language, channel, tier, volume, aht_seconds (empty when not
 measured), or with --json the forecast set the site-mix planner reads. It reads the
-embedded store (--data-dir), or PostgreSQL when DATABASE_URL is set. See docs/planning.md.
+embedded store (--data-dir), or PostgreSQL when DATABASE_URL is set. With --csv it forecasts
+from past volumes in that same CSV format instead of the store's conversations (the store
+then gives only the subsidiaries' codes and time zones). See docs/planning.md.
 
 Options of evaluate:
   --csv PATH          past volumes, one row per time step
@@ -209,11 +212,15 @@ Options of evaluate:
   --json              print one JSON object with the same figures
 
 Options of build:
+  --csv PATH          past volumes per segment instead of the store's conversations: the
+                      columns interval_start (an instant), subsidiary (a code), language,
+                      channel, tier, volume and, if known, aht_seconds
   --weeks N           weeks ahead, 1 (default) to 8
   --interval DURATION 15m, 30m (default), 1h, or any of at least 15 minutes that divides the day
   --start DATE        first day, from 00:00 UTC (default: the coming Monday)
   --subsidiary CODE   only this subsidiary (FR, MA…); default: every subsidiary
-  --history-weeks N   weeks of history before the start (or before today) to learn from (default 8)
+  --history-weeks N   weeks of history before the start (or before today) to learn from (default 8);
+                      with --csv, the last N weeks of whole days the file has before the start
   --json              the forecast as JSON instead of CSV
   --out PATH          write to this file instead of standard output
   --data-dir DIR      embedded store directory (default ./.relais; env RELAIS_DATA_DIR)`,
