@@ -103,6 +103,7 @@ const PlanReasonView = z.object({
   tier: z.string().optional(),
   channel: z.string().optional(),
   site: z.string().optional(),
+  partner: z.string().optional(),
   from: z.string().optional(),
   to: z.string().optional(),
   figures: z.record(z.string(), z.number()).optional(),
@@ -190,6 +191,10 @@ export const PlanScenarioView = z.object({
   onshoreShare: z.number(),
   agentHours: z.number(),
   reasons: z.array(z.string()),
+  details: z
+    .array(PlanReasonView)
+    .optional()
+    .describe('why it has no plan, with codes and fields (absent from plans made before it was kept)'),
   seconds: z.number(),
 });
 export type PlanScenario = ScenarioRow & {

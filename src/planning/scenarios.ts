@@ -1,7 +1,7 @@
 // Scenarios: the same work planned all onshore, all offshore and bestshore, and what-ifs
 // (a site's cost, a new site, a new language, a volume peak), compared side by side.
 import { invalid } from '../core/index.ts';
-import { type Placement, type PlanResult, type SolveOptions, solvePlan } from './sitemix.ts';
+import { type Placement, type PlanReason, type PlanResult, type SolveOptions, solvePlan } from './sitemix.ts';
 import { type PlanInput, PlanSite, parsePlanInput } from './sitemix-input.ts';
 
 export type WhatIf =
@@ -30,6 +30,8 @@ export interface ScenarioRow {
   agentHours: number;
   /** Why there is no plan, first reasons in words. */
   reasons: string[];
+  /** The same reasons with their codes and fields, to word them in another language. */
+  details: PlanReason[];
   seconds: number;
 }
 
@@ -142,6 +144,7 @@ const row = (name: string, result: PlanResult, bestshore: PlanResult | null): Sc
   onshoreShare: result.totals.onshoreShare,
   agentHours: result.totals.agentHours,
   reasons: result.reasons.slice(0, 3).map((r) => r.message),
+  details: result.reasons.slice(0, 3),
   seconds: result.solver.seconds,
 });
 

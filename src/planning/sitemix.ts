@@ -39,6 +39,8 @@ export interface PlanReason {
   tier?: string;
   channel?: string;
   site?: string;
+  /** The partner a share rule names. */
+  partner?: string;
   from?: string;
   to?: string;
   figures?: Record<string, number>;
@@ -916,6 +918,7 @@ function slackReasons(p: Prepared, built: Built, values: Float64Array): PlanReas
       const reached = s.share - (values[s.column] ?? 0) / Math.max(1, built.totalContacts);
       reasons.push({
         code: 'partner_min',
+        partner: s.name,
         figures: { minShare: s.share, reachable: Math.max(0, reached) },
         message: `${s.name} must take at least ${pct(s.share)} of the contacts, but the work its sites may take (languages, tiers, hours, seats) reaches only ${pct(Math.max(0, reached))}`,
       });
@@ -924,6 +927,7 @@ function slackReasons(p: Prepared, built: Built, values: Float64Array): PlanReas
     if (used(s.column))
       reasons.push({
         code: 'partner_max',
+        partner: s.name,
         figures: { maxShare: s.share },
         message: `${s.name} may take at most ${pct(s.share)} of the contacts, but the other sites cannot take the rest (languages, tiers, hours, seats)`,
       });

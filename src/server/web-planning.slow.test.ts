@@ -101,9 +101,10 @@ describe('planning in Chromium', () => {
       'CAS cost +10%',
       'Volume +20%',
     ]);
-    expect(await scenarios.locator('tbody tr').nth(1).textContent()).toContain(
-      'No plan is possible in this scenario.',
-    );
+    const onshore = await scenarios.locator('tbody tr').nth(1).textContent();
+    expect(onshore).toContain('No plan is possible in this scenario.');
+    // And why, in the viewer's words: a language of a subsidiary no site in its country takes.
+    expect(onshore).toMatch(/In this scenario, no site may take the \S+ work of .+ at .+ \(.+\)\./);
     expect(await scenarios.locator('tbody tr').nth(0).locator('td').nth(1).textContent()).toBe('0%');
 
     const csv = result.getByRole('link', { name: 'Download the staff (CSV)' });

@@ -92,7 +92,7 @@ export function planRoutes(app: App, deps: ServerDeps): void {
           "Administrators of the group or of a subsidiary (a subsidiary's plan only its own). The forecast " +
           "of the subsidiaries' history is placed on their sites bestshore, then all onshore, all offshore " +
           'and each what-if, compared with it. `201` even when no plan is possible: `status` is `no_plan` ' +
-          'and `result.reasons` says why. The solves take this process for their duration (seconds to a minute).',
+          'and `result.reasons` says why. Solved in a worker thread, one plan at a time per process (seconds to a minute).',
         body: PlanRequest,
         response: { 201: PlanView, ...errors },
       },

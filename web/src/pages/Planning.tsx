@@ -209,7 +209,12 @@ function PlanView({
         </tbody>
       </table>
       <h3>{t('planning.scenarios.heading')}</h3>
-      <ScenarioComparison scenarios={plan.scenarios} currency={plan.currency} />
+      <ScenarioComparison
+        scenarios={plan.scenarios}
+        currency={plan.currency}
+        result={result}
+        subsidiaryNames={names.byCode}
+      />
       <div className="plan-actions">
         <a className="plan-download" href={`/api/plans/${plan.id}/staff.csv`} download>
           {t('planning.result.download')}

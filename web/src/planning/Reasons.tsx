@@ -46,6 +46,7 @@ function useWords(result: PlanResult, subsidiaryNames: Map<string, string>) {
       maxShare: percent(figures.maxShare),
       reachable: percent(figures.reachable),
       minQuality: formatNumber(locale, figures.minQuality ?? 0),
+      partner: reason.partner ?? '',
     };
     // A warning of the same code says something else than the reason (what strains, not what breaks).
     const key =
@@ -61,13 +62,16 @@ export function Reasons({
   result,
   kind,
   subsidiaryNames,
+  items: given,
 }: {
   result: PlanResult;
   kind: 'reason' | 'warning';
   subsidiaryNames: Map<string, string>;
+  /** Other reasons than the plan's own (a scenario's), worded with the plan's sites. */
+  items?: PlanReason[];
 }) {
   const words = useWords(result, subsidiaryNames);
-  const items = kind === 'reason' ? result.reasons : result.warnings;
+  const items = given ?? (kind === 'reason' ? result.reasons : result.warnings);
   if (items.length === 0) return null;
   return (
     <ul className={kind === 'reason' ? 'plan-reasons' : 'plan-warnings'}>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../admin/intl.ts';
-import type { Scenario, WhatIf } from './types.ts';
+import { Reasons } from './Reasons.tsx';
+import type { PlanResult, Scenario, WhatIf } from './types.ts';
 
 /** A scenario's name in the viewer's language, from what it is (the server's name is English). */
 export function useScenarioName() {
@@ -34,7 +35,18 @@ export function useScenarioName() {
 }
 
 /** The scenarios' costs side by side: bars, and a table with cost, service level, quality and onshore share. */
-export function ScenarioComparison({ scenarios, currency }: { scenarios: Scenario[]; currency: string }) {
+export function ScenarioComparison({
+  scenarios,
+  currency,
+  result,
+  subsidiaryNames,
+}: {
+  scenarios: Scenario[];
+  currency: string;
+  /** The plan, whose sites name those in the scenarios' reasons. */
+  result: PlanResult;
+  subsidiaryNames: Map<string, string>;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const nameOf = useScenarioName();
@@ -101,7 +113,17 @@ export function ScenarioComparison({ scenarios, currency }: { scenarios: Scenari
                   <td>{percent(s.onshoreShare)}</td>
                 </>
               ) : (
-                <td colSpan={6}>{t('planning.scenarios.noPlan')}</td>
+                <td colSpan={6}>
+                  {t('planning.scenarios.noPlan')}
+                  {s.details && s.details.length > 0 && (
+                    <Reasons
+                      result={result}
+                      kind="reason"
+                      subsidiaryNames={subsidiaryNames}
+                      items={s.details}
+                    />
+                  )}
+                </td>
               )}
             </tr>
           ))}

@@ -12,6 +12,7 @@ export interface PlanReason {
   tier?: string;
   channel?: string;
   site?: string;
+  partner?: string;
   from?: string;
   to?: string;
   figures?: Record<string, number>;
@@ -86,6 +87,8 @@ export interface Scenario {
   abandonment: number | null;
   quality: number | null;
   onshoreShare: number;
+  /** Why it has no plan (plans made before this field have none). */
+  details?: PlanReason[];
 }
 
 export interface PlanSummary {
