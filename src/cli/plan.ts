@@ -5,9 +5,11 @@ import {
   compareScenarios,
   type PlanInput,
   type PlanResult,
+  parseForecastCsv,
   parsePlanInput,
   planInputFromStore,
   type ScenarioRow,
+  type SegmentForecastSet,
   type SolveOptions,
   sampleInstance,
   solvePlan,
@@ -18,7 +20,7 @@ import { storeFor } from '../server/index.ts';
 import { migrate } from '../store/index.ts';
 import type { Command } from './commands.ts';
 import { EXIT, UsageError } from './exit.ts';
-import { actorFor, startOf } from './forecast-build.ts';
+import { aboutCsv, actorFor, csvRefusal, csvSubsidiaries, readText, startOf } from './forecast-build.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -123,8 +125,21 @@ function intervalMinutes(value: string): number {
   return Number(match[1]) * (match[2] === 'h' ? 60 : 1);
 }
 
-/** The plan of what the store knows: its sites and the forecast of its conversation history. */
+/**
+ * The plan of what the store knows: its sites and the forecast of its conversation history, or
+ * with --volumes the weeks ahead already forecast in a file of the forecast build format.
+ */
 async function inputFromHistory(values: Values, env: Record<string, string | undefined>): Promise<PlanInput> {
+  const volumesPath = text(values, 'volumes');
+  if (volumesPath !== undefined) {
+    const period = ['start', 'weeks', 'interval'].filter((flag) => values[flag] !== undefined);
+    if (period.length > 0)
+      throw new UsageError(
+        `--volumes gives the period to plan (its intervals): ${period.map((f) => `--${f}`).join(', ')} cannot go with it`,
+      );
+  }
+  const imported =
+    volumesPath === undefined ? undefined : { path: volumesPath, text: readText('volumes', volumesPath) };
   const weeksText = text(values, 'weeks') ?? '1';
   if (!/^\d+$/.test(weeksText)) throw new UsageError(`--weeks ${weeksText}: must be a whole number of weeks`);
   const now = new Date();
@@ -141,6 +156,31 @@ async function inputFromHistory(values: Values, env: Record<string, string | und
   try {
     await migrate(store.db);
     const actor = await actorFor(store.db, text(values, 'subsidiary'));
+    if (imported) {
+      const { subsidiaries, visible } = await csvSubsidiaries(store.db, actor);
+      let forecast: SegmentForecastSet;
+      try {
+        forecast = parseForecastCsv(
+          imported.text,
+          subsidiaries,
+          visible.length < subsidiaries.length ? { subsidiaryIds: visible } : {},
+        );
+      } catch (error) {
+        if (error instanceof DomainError && aboutCsv(error))
+          throw csvRefusal('volumes', imported.path, error);
+        throw error;
+      }
+      return await planInputFromStore(
+        store.db,
+        { actor, now },
+        {
+          start: new Date(forecast.start),
+          weeks: Math.ceil((forecast.intervals * forecast.intervalMinutes) / (7 * 1440)),
+          intervalMinutes: forecast.intervalMinutes,
+          forecast,
+        },
+      );
+    }
     return await planInputFromStore(
       store.db,
       { actor, now },
@@ -159,6 +199,10 @@ async function loadInput(values: Values, env: Record<string, string | undefined>
     Boolean,
   );
   if (sources.length > 1) throw new UsageError('give one of --input FILE, --sample or --from-history');
+  if (values.volumes !== undefined && !values['from-history'])
+    throw new UsageError(
+      '--volumes goes with --from-history: the store gives the sites, the file the volumes',
+    );
   if (values['from-history']) return inputFromHistory(values, env);
   if (path !== undefined) {
     try {
@@ -265,7 +309,7 @@ function emit(values: Values, content: string): void {
 export const planCommand: Command = {
   name: 'plan',
   summary: 'the site mix: staff per site, interval, language and tier at least cost (HiGHS)',
-  usage: `Usage: relais plan (--input FILE | --sample | --from-history) [options]
+  usage: `Usage: relais plan (--input FILE | --sample | --from-history [--volumes FILE]) [options]
 
 Places each interval's work (per subsidiary, language, tier and channel) on the sites at the
 least cost that still meets the service level, the languages, the opening hours in each
@@ -283,6 +327,11 @@ Options:
   --start DATE        with --from-history, the first day (00:00 UTC; default next Monday)
   --weeks N           with --from-history, weeks to plan (1–8, default 1)
   --interval D        with --from-history, 15m, 30m (default) or 1h
+  --volumes FILE      with --from-history, the volumes of the weeks ahead from a CSV file in
+                      the format relais forecast build writes (interval_start, subsidiary,
+                      language, channel, tier, volume, aht_seconds) instead of the forecast of
+                      the store's history; the file gives the period (no --start, --weeks or
+                      --interval)
   --subsidiary CODE   with --from-history, plan this subsidiary only
   --data-dir DIR      embedded store directory (default ./.relais); DATABASE_URL uses PostgreSQL
   --format F          table (default), json (the whole plan) or csv (staff per site,
@@ -303,6 +352,7 @@ Exit codes: 0 a plan; 1 no plan is possible (the reasons are printed); 2 bad inp
     input: { type: 'string' },
     sample: { type: 'boolean' },
     'from-history': { type: 'boolean' },
+    volumes: { type: 'string' },
     start: { type: 'string' },
     weeks: { type: 'string' },
     interval: { type: 'string' },

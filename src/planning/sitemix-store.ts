@@ -3,6 +3,7 @@
 import type { Channel, Context, Tier } from '../core/index.ts';
 import { type Db, visibleSites, visibleSubsidiaries } from '../store/index.ts';
 import { forecastFromHistory } from './history.ts';
+import type { SegmentForecastSet } from './segment-forecast.ts';
 import { type PlanInput, type PlanInputRaw, parsePlanInput } from './sitemix-input.ts';
 
 /** Service targets by channel when nothing more precise is set; docs/planning.md lists them. */
@@ -39,6 +40,11 @@ export interface StorePlanOptions {
   rules?: PlanInputRaw['rules'];
   /** Plan only these subsidiaries (ids), among those the caller sees. */
   subsidiaryIds?: string[];
+  /**
+   * The volumes of the weeks ahead, already forecast (read from a file, say): planned instead of
+   * the forecast of the history, over its own period (start, weeks and intervalMinutes unused).
+   */
+  forecast?: SegmentForecastSet;
 }
 
 const targetFor = (channel: Channel, tier: Tier): PlanInputRaw['segments'][number]['target'] =>
@@ -54,11 +60,13 @@ export async function planInputFromStore(
   ctx: Context,
   options: StorePlanOptions,
 ): Promise<PlanInput> {
-  const forecast = await forecastFromHistory(db, ctx, {
-    start: options.start,
-    weeks: options.weeks,
-    intervalMinutes: options.intervalMinutes,
-  });
+  const forecast =
+    options.forecast ??
+    (await forecastFromHistory(db, ctx, {
+      start: options.start,
+      weeks: options.weeks,
+      intervalMinutes: options.intervalMinutes,
+    }));
   let subsidiaries = await visibleSubsidiaries(db, ctx.actor)
     .select(['id', 'code', 'country', 'time_zone', 'currency'])
     .orderBy('code')
