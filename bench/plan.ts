@@ -65,7 +65,9 @@ const greedyBreaks = [
     ? [`quality ${greedy.result.totals.quality} < ${input.rules.minQuality}`]
     : []),
   ...input.rules.partners.flatMap((p) => {
-    const share = greedy.result.sites.filter((s) => s.partnerName === p.name).reduce((a, s) => a + s.share, 0);
+    const share = greedy.result.sites
+      .filter((s) => s.partnerName === p.name)
+      .reduce((a, s) => a + s.share, 0);
     return p.maxShare !== undefined && share > p.maxShare + 1e-6
       ? [`${p.name} ${(share * 100).toFixed(1)}% > ${p.maxShare * 100}%`]
       : [];

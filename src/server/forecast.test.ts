@@ -45,9 +45,15 @@ beforeAll(async () => {
   // France: an email on Tuesday 14 January, resolved, then the customer writes again on the 15th.
   const email = await open('2025-01-14T09:00:00Z', 'fr', 'email');
   const resolved = await db.transaction().execute((trx) =>
-    updateConversation(trx, ctxAt('2025-01-14T11:00:00Z'), email.conversation.id, email.conversation.version, {
-      status: 'resolved',
-    }),
+    updateConversation(
+      trx,
+      ctxAt('2025-01-14T11:00:00Z'),
+      email.conversation.id,
+      email.conversation.version,
+      {
+        status: 'resolved',
+      },
+    ),
   );
   expect(resolved.status).toBe('resolved');
   await db.transaction().execute((trx) =>
