@@ -249,7 +249,7 @@ export default function Queues() {
             </thead>
             <tbody>
               {view.items.map((i) => (
-                <tr key={i.conversationId}>
+                <tr key={i.conversationId} data-conversation={i.conversationId}>
                   <td>{i.position}</td>
                   <td>
                     <bdi>{names[i.subsidiaryId] ?? i.subsidiaryId}</bdi>
